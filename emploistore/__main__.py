@@ -1,0 +1,3 @@
+from emploistore.cli import main
+
+main()

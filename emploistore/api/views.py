@@ -1,0 +1,75 @@
+"""The public read API under /api/v1 (JSON; errors as problem details)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from emploistore.api.problems import problem
+from emploistore.catalog import services as catalog
+from emploistore.catalog.filters import search_terms
+from emploistore.catalog.schemas import ServicesQuerySchema, ThemeSchema, dump_service
+from emploistore.extensions import csrf
+from emploistore.search.services import search_catalog
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def bad_parameters(error: ValidationError) -> Response:
+    messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+    names = ", ".join(sorted(str(key) for key in messages))
+    return problem(400, "Bad request parameters", f"Invalid parameter(s): {names}.", messages)
+
+
+@bp.get("/themes")
+def themes() -> Response:
+    return jsonify(items=ThemeSchema(many=True).dump(catalog.top_themes()))
+
+
+@bp.get("/services")
+def services() -> Response:
+    try:
+        args = ServicesQuerySchema().load(request.args.to_dict())
+    except ValidationError as error:
+        return bad_parameters(error)
+    theme = None
+    if args.get("theme"):
+        theme = catalog.get_theme(args["theme"])
+        if theme is None:
+            return problem(
+                400, "Bad request parameters", "Unknown theme.", {"theme": ["Unknown theme."]}
+            )
+    filters = {key: args[key] for key in ("free", "platform", "provider") if key in args}
+    page, per_page = args["page"], args["per_page"]
+    if args.get("q", "").strip():
+        terms = search_terms(filters, theme.slug if theme else None)
+        results = search_catalog(args["q"], terms, page, per_page)
+        ids = [int(hit.key.split(":", 1)[1]) for hit in results.hits]
+        items, total = catalog.listings_by_ids(ids), results.total
+    else:
+        found = catalog.listing_page(filters, "pertinence", page, per_page, theme=theme)
+        items, total = found.items, found.total
+    return jsonify(
+        items=[dump_service(listing) for listing in items],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@bp.get("/services/<slug>")
+def service(slug: str) -> Response:
+    listing = catalog.get_visible_listing(slug)
+    if listing is None:
+        return problem(404, "Not found", f"No published service with slug {slug!r}.")
+    return jsonify(dump_service(listing, detail=True))
+
+
+@bp.get("/")
+def index() -> Response:
+    return jsonify(
+        name="Emploi Store API",
+        version="v1",
+        store=current_app.config.get("STORE_NAME", "Emploi Store"),
+    )

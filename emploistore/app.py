@@ -1,0 +1,73 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from emploistore.config import configure, instance_path_from
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the store: config, extensions, host blueprints, then plugins."""
+    # Imported here so that importing the package (e.g. by a plugin) stays light.
+    from emploistore import cli, web
+    from emploistore.accounts import views as accounts_views
+    from emploistore.accounts.services import load_user
+    from emploistore.admin import views as admin_views
+    from emploistore.api import views as api_views
+    from emploistore.catalog import views as catalog_views
+    from emploistore.catalog.loader import disabled_plugins
+    from emploistore.engagement import views as engagement_views
+    from emploistore.extensions import babel, csrf, db, login_manager, migrate
+    from emploistore.plugins.manager import PluginHost
+    from emploistore.search import views as search_views
+    from emploistore.search.services import init_search
+
+    app = Flask(
+        "emploistore",
+        instance_path=instance_path_from(config),
+        instance_relative_config=True,
+    )
+    configure(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    init_search(app, config.get("SEARCH_BACKEND") if config else None)
+
+    web.init_web(app)
+    for module in (
+        catalog_views,
+        search_views,
+        accounts_views,
+        engagement_views,
+        admin_views,
+        api_views,
+    ):
+        app.register_blueprint(module.bp)
+    cli.register_commands(app)
+
+    host = PluginHost(app, disabled=disabled_plugins(app.config["CATALOG"]))
+    host.load_all()
+    migrate.configure(_with_plugin_migrations(host))
+    host.start()
+    return app
+
+
+def _with_plugin_migrations(host: Any) -> Any:
+    def configure_alembic(alembic_config: Any) -> Any:
+        host_versions = Path(__file__).parent / "migrations" / "versions"
+        locations = [str(host_versions), *(str(p) for p in host.migration_dirs)]
+        alembic_config.set_main_option("version_locations", " ".join(locations))
+        return alembic_config
+
+    return configure_alembic

@@ -1,0 +1,118 @@
+"""The plugin contract: every hook a plugin may implement.
+
+Implement a hook with ``from emploistore import hookimpl`` and a module-level function of
+the same name. Each hook below says when the host calls it and what to return. The host
+calls hooks one implementation at a time and isolates failures: a plugin that raises is
+logged with its name and marked on /admin/plugins, and the rest of the store keeps
+serving. docs/plugins/hooks.md documents each hook for plugin authors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Any
+
+import click
+import pluggy
+from flask import Blueprint, Flask
+
+from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument
+
+hookspec = pluggy.HookspecMarker("emploistore")
+hookimpl = pluggy.HookimplMarker("emploistore")
+
+
+@hookspec
+def register_listings() -> Iterable[Mapping[str, Any]]:
+    """Called by ``emploistore catalog load`` (and ``init``).
+
+    Return the plugin's catalogue listing(s), each a mapping in the format of a
+    ``listings`` entry of catalog.yaml, with ``kind: builtin`` and ``plugin`` set to the
+    plugin's name. A listing with the same slug in catalog.yaml wins, so operators can
+    reword a plugin's listing without touching its code.
+    """
+
+
+@hookspec
+def register_blueprints(app: Flask) -> Iterable[Blueprint]:
+    """Called once while the app is created.
+
+    Return the plugin's blueprint(s). The first must be named after the plugin; any
+    other must be named ``<plugin>_<something>``. The URL prefix defaults to
+    ``/<plugin-name-with-dashes>`` and must start with it. Templates go in
+    ``templates/<plugin>/`` and static files in the blueprint's static folder.
+    """
+
+
+@hookspec
+def register_models() -> Iterable[type]:
+    """Called once while the app is created.
+
+    Return the plugin's SQLAlchemy model classes (subclasses of ``emploistore.db.Model``).
+    The host checks that each table name starts with ``<plugin>_``; a plugin whose tables
+    break that rule is marked failed.
+    """
+
+
+@hookspec
+def register_migrations() -> str | PathLike[str] | None:
+    """Called once while the app is created.
+
+    Return the path of the plugin's Alembic ``versions`` folder. Its first revision must
+    have ``branch_labels = ("<plugin>",)`` and ``down_revision = None``; ``emploistore
+    init`` upgrades every branch to its head.
+    """
+
+
+@hookspec
+def register_commands() -> Iterable[click.Command]:
+    """Called once while the app is created.
+
+    Return click commands or groups to add to the ``emploistore`` command line. A name
+    already taken by the host or another plugin is refused and logged.
+    """
+
+
+@hookspec
+def search_documents() -> Iterable[SearchDocument]:
+    """Called by ``emploistore reindex``.
+
+    Return the content inside the plugin that the store's search should find (course
+    titles, lessons…). They appear under "Dans les services" on the search page.
+    """
+
+
+@hookspec
+def home_cards(user: Any) -> Iterable[HomeCard]:
+    """Called on every home page request; ``user`` is the signed-in user or ``None``.
+
+    Return cards to show under "Vos services" (e.g. "Reprendre votre cours"). Keep it
+    fast: the home page waits for every implementation.
+    """
+
+
+@hookspec
+def account_tabs(user: Any) -> Iterable[AccountTab]:
+    """Called when the account page is shown; ``user`` is the signed-in user.
+
+    Return tabs linking to the plugin's pages for this person (e.g. "Mes CV").
+    """
+
+
+@hookspec
+def startup(app: Flask) -> None:
+    """Called once, after every plugin is loaded and the app is ready, in each process.
+
+    Use it for cheap checks and warm-ups; raise to report that the plugin cannot work
+    (the plugin is then marked failed and its pages answer 404).
+    """
+
+
+__all__ = [
+    "AccountTab",
+    "HomeCard",
+    "SearchDocument",
+    "hookimpl",
+    "hookspec",
+]

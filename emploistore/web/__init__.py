@@ -1,0 +1,21 @@
+"""Request plumbing shared by every page: locale, security headers, errors, helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, session
+
+from emploistore.web.errors import register_error_handlers
+from emploistore.web.security import add_security_headers
+from emploistore.web.templating import register_template_helpers
+
+
+def select_locale() -> str:
+    """French unless the visitor chose another available language."""
+    chosen = session.get("lang") if has_request_context() else None
+    return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
+
+
+def init_web(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)

@@ -1,0 +1,85 @@
+"""Error pages in French for people, problem details (RFC 9457) for the API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from emploistore.api.problems import problem
+from emploistore.database import db
+from emploistore.search.interfaces import SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Demande incorrecte"), _("La demande n'a pas pu être comprise.")),
+        403: (_("Accès refusé"), _("Vous n'avez pas accès à cette page.")),
+        404: (_("Page introuvable"), _("Cette page n'existe pas ou plus.")),
+        405: (_("Action impossible"), _("Cette action n'est pas possible ici.")),
+        413: (_("Fichier trop lourd"), _("Le fichier envoyé dépasse la taille permise.")),
+        429: (
+            _("Trop de tentatives"),
+            _("Trop de tentatives en peu de temps. Attendez quelques minutes et réessayez."),
+        ),
+        500: (
+            _("Erreur du service"),
+            _("Une erreur s'est produite de notre côté. Réessayez dans un instant."),
+        ),
+        503: (
+            _("Service momentanément indisponible"),
+            _("Ce service est momentanément indisponible. Réessayez dans quelques minutes."),
+        ),
+    }
+
+
+def error_response(status: int, detail: str | None = None) -> tuple[Response | str, int]:
+    title, text = _messages().get(status, (str(status), ""))
+    if request.path.startswith("/api/"):
+        return problem(status, title, detail or text), status
+    return render_template("error.html", status=status, title=title, text=detail or text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        if isinstance(error, InternalServerError):
+            return error_response(500)
+        return error_response(status)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
+        return error_response(
+            400,
+            _("Le formulaire a expiré ou a été envoyé d'ailleurs. Rechargez la page et réessayez."),
+        )
+
+    @app.errorhandler(SearchUnavailable)
+    def search_down(error: SearchUnavailable) -> tuple[Response | str, int]:
+        log.error("search unavailable: %s", error)
+        return error_response(
+            503,
+            _(
+                "La recherche est momentanément indisponible. Vous pouvez parcourir les "
+                "services par thème en attendant."
+            ),
+        )
+
+    @app.errorhandler(OperationalError)
+    def database_down(error: OperationalError) -> tuple[Response | str, int]:
+        log.error("database error: %s", error.orig.__class__.__name__)
+        db.session.rollback()
+        return error_response(
+            503,
+            _(
+                "Nous ne pouvons pas enregistrer ni lire vos données pour le moment. "
+                "Rien n'a été modifié. Réessayez dans quelques minutes."
+            ),
+        )
