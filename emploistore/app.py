@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ def _with_plugin_migrations(host: Any) -> Any:
     def configure_alembic(alembic_config: Any) -> Any:
         host_versions = Path(__file__).parent / "migrations" / "versions"
         locations = [str(host_versions), *(str(p) for p in host.migration_dirs)]
-        alembic_config.set_main_option("version_locations", " ".join(locations))
+        alembic_config.set_main_option("version_locations", os.pathsep.join(locations))
         return alembic_config
 
     return configure_alembic

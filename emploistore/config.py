@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_INDEX_PATH": None,
     "CATALOG": None,
     "DEMO_CONTENT": True,
-    "PLUGINS_STRICT": False,
+    "PLUGINS_STRICT": None,  # None: strict when TESTING
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_NAME": "es_session",
     "SESSION_COOKIE_HTTPONLY": True,

@@ -104,8 +104,8 @@ def account_tabs(user: Any) -> Iterable[AccountTab]:
 def startup(app: Flask) -> None:
     """Called once, after every plugin is loaded and the app is ready, in each process.
 
-    Use it for cheap checks and warm-ups; raise to report that the plugin cannot work
-    (the plugin is then marked failed and its pages answer 404).
+    Return nothing. Use it for cheap checks and warm-ups; raise to report that the plugin
+    cannot work (the plugin is then marked failed and its pages answer 404).
     """
 
 

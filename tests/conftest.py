@@ -55,7 +55,9 @@ def make_app(
             monkeypatch.delenv(name)
     created: list[Flask] = []
 
-    def factory(catalog: Path | None = SMALL_CATALOG, **overrides: Any) -> Flask:
+    def factory(
+        catalog: Path | None = SMALL_CATALOG, schema: bool = True, **overrides: Any
+    ) -> Flask:
         from emploistore import create_app
         from emploistore.catalog.loader import apply_catalog, read_catalog_file
         from emploistore.database import db
@@ -75,8 +77,9 @@ def make_app(
         config.update(overrides)
         app = create_app(config)
         with app.app_context():
-            db.create_all()
-            if catalog is not None:
+            if schema:
+                db.create_all()
+            if schema and catalog is not None:
                 apply_catalog(read_catalog_file(catalog))
                 db.session.commit()
                 reindex()
@@ -159,6 +162,7 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
     modules: list[str] = []
+    names: list[str] = []
 
     def install(
         name: str, source: str, module: str | None = None, files: dict[str, str] | None = None
@@ -181,9 +185,26 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         )
         importlib.invalidate_caches()
         modules.append(module)
+        names.append(name)
         return module
 
     yield install
+    from emploistore.database import db
+
+    for name in names:
+        for table in [t for key, t in db.metadata.tables.items() if key.startswith(f"{name}_")]:
+            db.metadata.remove(table)
     for module in modules:
         for loaded in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
             del sys.modules[loaded]
+
+
+@pytest.fixture
+def accounts_for() -> Callable[[Flask], tuple[FlaskClient, Accounts]]:
+    """A client and account helpers for an app built inside the test (after a plugin)."""
+
+    def build(app: Flask) -> tuple[FlaskClient, Accounts]:
+        client = app.test_client()
+        return client, Accounts(app, client)
+
+    return build

@@ -8,9 +8,11 @@ swaps it in with a rename.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,19 +93,32 @@ class WhooshCatalogSearch:
 
     def _searcher(self) -> Searcher:
         searcher: Searcher | None = getattr(self._local, "searcher", None)
-        try:
-            if searcher is None:
-                if not whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
-                    raise SearchUnavailable("the search index does not exist")
-                ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
-                searcher = ix.searcher()
-            elif not searcher.up_to_date():
-                searcher = searcher.refresh()
-        except SearchUnavailable:
-            raise
-        except Exception as error:  # whoosh raises many kinds on a damaged index
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        failure = ""
+        # whoosh leaves a file open when it fails on a damaged index; the exception holds
+        # it, so it is closed (and warned about) when the except block ends: keep that
+        # inside this block. Only opening and refreshing pass here, not every search.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                if searcher is None:
+                    if not whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+                        raise SearchUnavailable("the search index does not exist")
+                    ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+                    searcher = ix.searcher()
+                else:
+                    searcher = searcher.refresh()
+            except SearchUnavailable:
+                self._local.searcher = None
+                raise
+            except Exception as error:  # whoosh raises many kinds on a damaged index
+                failure = repr(error)
+            if failure:
+                gc.collect()
+        if failure:
             self._local.searcher = None
-            raise SearchUnavailable(f"the search index cannot be read: {error!r}") from error
+            raise SearchUnavailable(f"the search index cannot be read: {failure}")
         self._local.searcher = searcher
         return searcher
 
@@ -184,13 +199,20 @@ class WhooshCatalogSearch:
         A missing or unreadable index is built beside the live folder and swapped in.
         """
         documents = list(documents)
-        try:
-            with self.writing(wait_seconds=30.0, replace_all=True) as writer:
-                for document in documents:
-                    writer.upsert(document)
-        except IndexLocked:
-            raise
-        except Exception:
+        damaged = False
+        with warnings.catch_warnings():  # see _searcher: whoosh leaks a file when damaged
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                with self.writing(wait_seconds=30.0, replace_all=True) as writer:
+                    for document in documents:
+                        writer.upsert(document)
+            except IndexLocked:
+                raise
+            except Exception:
+                damaged = True
+            if damaged:
+                gc.collect()
+        if damaged:
             self._rebuild_fresh(documents)
         self._local.searcher = None
         return len(documents)

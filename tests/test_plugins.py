@@ -1,0 +1,467 @@
+"""The plugin contract: discovery through entry points, one test per hook, isolation."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+import pytest
+from sqlalchemy import inspect, select
+
+_names = itertools.count(1)
+
+
+def plugin_name() -> str:
+    """A fresh plugin name per test: model tables are registered process-wide."""
+    return f"demo{next(_names)}"
+
+
+BLUEPRINT_PLUGIN = """
+from flask import Blueprint, render_template
+from emploistore import hookimpl
+
+bp = Blueprint("{name}", __name__, template_folder="templates")
+
+@bp.get("/")
+def index():
+    return render_template("{name}/index.html", greeting="Bonjour depuis le module")
+
+@hookimpl
+def register_blueprints(app):
+    return [bp]
+"""
+
+
+def install_blueprint_plugin(install_plugin, name: str) -> str:
+    return install_plugin(
+        name,
+        BLUEPRINT_PLUGIN.format(name=name),
+        files={f"templates/{name}/index.html": "<p>{{ greeting }}</p>"},
+    )
+
+
+def test_register_blueprints(install_plugin, make_app):
+    name = plugin_name()
+    install_blueprint_plugin(install_plugin, name)
+    app = make_app()
+    response = app.test_client().get(f"/{name}/")
+    assert response.status_code == 200
+    assert "Bonjour depuis le module" in response.get_data(as_text=True)
+    # Host security headers apply to plugin pages too.
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_outside_package_is_discovered_like_an_installed_one(install_plugin, make_app):
+    name = plugin_name()
+    module = install_blueprint_plugin(install_plugin, name)
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["plugins"])
+    assert result.exit_code == 0
+    line = next(line for line in result.output.splitlines() if line.startswith(name))
+    assert "1.2.3" in line and "loaded" in line and "register_blueprints" in line
+    from emploistore.plugins.manager import plugin_host
+
+    record = plugin_host(app).records[name]
+    assert record.distribution == module and record.loaded
+
+
+def test_blueprint_outside_its_namespace_marks_the_plugin_failed(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from flask import Blueprint
+        from emploistore import hookimpl
+        bp = Blueprint("accounts_clone", __name__)
+        @hookimpl
+        def register_blueprints(app):
+            return [bp]
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    from emploistore.plugins.manager import plugin_host
+
+    record = plugin_host(app).records[name]
+    assert record.status == "failed"
+    assert "must be named" in record.errors[0]
+    assert app.test_client().get("/").status_code == 200
+
+
+def test_plugin_failing_at_import_is_isolated(install_plugin, make_app, caplog):
+    name = plugin_name()
+    install_plugin(name, "raise RuntimeError('broken at import')\n")
+    with caplog.at_level(logging.ERROR):
+        app = make_app(PLUGINS_STRICT=False)
+    assert any(name in record.getMessage() for record in caplog.records)
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/themes/se-former").status_code == 200
+    from emploistore.plugins.manager import plugin_host
+
+    assert plugin_host(app).records[name].status == "failed"
+
+
+def test_plugin_failing_at_import_reraises_when_strict(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(name, "raise RuntimeError('broken at import')\n")
+    with pytest.raises(RuntimeError, match="broken at import"):
+        make_app()  # TESTING makes plugin errors strict by default
+
+
+def test_home_cards(install_plugin, make_app, accounts_for):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import HomeCard, hookimpl
+
+        @hookimpl
+        def home_cards(user):
+            who = user.display_name if user else "visiteur"
+            return [HomeCard(title="Reprendre votre CV", text=f"Pour {who}", url="/cv/")]
+        """,
+    )
+    app = make_app()
+    client, accounts = accounts_for(app)
+    page = client.get("/").get_data(as_text=True)
+    assert "Reprendre votre CV" in page and "Pour visiteur" in page
+    accounts.seeker()
+    assert "Pour Camille" in client.get("/").get_data(as_text=True)
+
+
+def test_failing_request_time_hook_keeps_the_page_up(
+    install_plugin, make_app, caplog, accounts_for
+):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import hookimpl
+
+        @hookimpl
+        def home_cards(user):
+            raise ValueError("card exploded")
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    client, accounts = accounts_for(app)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert any(name in r.getMessage() and "home_cards" in r.getMessage() for r in caplog.records)
+    accounts.admin()
+    plugins_page = client.get("/admin/plugins").get_data(as_text=True)
+    assert "card exploded" in plugins_page
+
+
+def test_account_tabs(install_plugin, make_app, accounts_for):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import AccountTab, hookimpl
+
+        @hookimpl
+        def account_tabs(user):
+            return [AccountTab(label=f"Mes CV ({user.display_name})", url="/cv/mes-cv")]
+        """,
+    )
+    app = make_app()
+    client, accounts = accounts_for(app)
+    accounts.seeker()
+    page = client.get("/compte").get_data(as_text=True)
+    assert "Mes CV (Camille)" in page and 'href="/cv/mes-cv"' in page
+
+
+def test_register_models(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        f"""
+        from sqlalchemy.orm import Mapped, mapped_column
+        from emploistore import db, hookimpl
+
+        class Note(db.Model):
+            __tablename__ = "{name}_note"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            text: Mapped[str]
+
+        @hookimpl
+        def register_models():
+            return [Note]
+        """,
+    )
+    app = make_app()
+    from emploistore.database import db
+
+    with app.app_context():
+        assert f"{name}_note" in inspect(db.engine).get_table_names()
+
+
+def test_register_models_outside_the_namespace_fails(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        f"""
+        from sqlalchemy.orm import Mapped, mapped_column
+        from emploistore import db, hookimpl
+
+        class Sneaky(db.Model):
+            __tablename__ = "sneaky_{name}"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        @hookimpl
+        def register_models():
+            return [Sneaky]
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    from emploistore.plugins.manager import plugin_host
+
+    record = plugin_host(app).records[name]
+    assert record.status == "failed" and f"{name}_" in record.errors[0]
+    from emploistore.database import db
+
+    db.metadata.remove(db.metadata.tables[f"sneaky_{name}"])
+
+
+MIGRATION = '''
+"""{name} notes"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "{name}_0001"
+down_revision = None
+branch_labels = ("{name}",)
+depends_on = None
+
+
+def upgrade():
+    op.create_table("{name}_note", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade():
+    op.drop_table("{name}_note")
+'''
+
+
+def test_register_migrations(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from pathlib import Path
+        from emploistore import hookimpl
+
+        @hookimpl
+        def register_migrations():
+            return Path(__file__).parent / "migrations"
+        """,
+        files={f"migrations/{name}_0001.py": MIGRATION.format(name=name)},
+    )
+    app = make_app(schema=False)
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    from emploistore.database import db
+
+    with app.app_context():
+        tables = inspect(db.engine).get_table_names()
+    assert f"{name}_note" in tables and "listing" in tables
+
+
+def test_register_commands(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        f"""
+        import click
+        from emploistore import hookimpl
+
+        @click.command("{name}-hello")
+        @click.argument("who")
+        def hello(who):
+            click.echo(f"bonjour {{who}}")
+
+        @hookimpl
+        def register_commands():
+            return [hello]
+        """,
+    )
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=[f"{name}-hello", "Awa"])
+    assert result.exit_code == 0 and "bonjour Awa" in result.output
+
+
+def test_register_commands_refuses_a_taken_name(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        import click
+        from emploistore import hookimpl
+
+        @click.command("reindex")
+        def hijack():
+            click.echo("hijacked")
+
+        @hookimpl
+        def register_commands():
+            return [hijack]
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    from emploistore.plugins.manager import plugin_host
+
+    assert plugin_host(app).records[name].status == "failed"
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert "hijacked" not in result.output and "search index rebuilt" in result.output
+
+
+def test_register_listings(install_plugin, make_app):
+    name = plugin_name()
+    listing = f"""
+
+@hookimpl
+def register_listings():
+    return [{{
+        "slug": "{name}-service",
+        "name": "Atelier {name}",
+        "promise": "Un atelier en ligne pour préparer son projet.",
+        "theme": "cours-en-ligne",
+        "provider": "emploi-store",
+        "kind": "builtin",
+        "plugin": "{name}",
+    }}]
+"""
+    install_plugin(
+        name,
+        BLUEPRINT_PLUGIN.format(name=name) + listing,
+        files={f"templates/{name}/index.html": "<p>{{ greeting }}</p>"},
+    )
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["catalog", "load"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    service = client.get(f"/services/{name}-service")
+    assert service.status_code == 200 and f"Atelier {name}" in service.get_data(as_text=True)
+    launched = client.post(f"/services/{name}-service/lancer")
+    assert launched.status_code == 303 and launched.headers["Location"].endswith(f"/{name}/")
+    assert "Bonjour depuis le module" in client.get(launched.headers["Location"]).get_data(
+        as_text=True
+    )
+    # The built-in listing disappears with its plugin.
+    from emploistore.plugins.manager import set_plugin_enabled
+
+    with app.app_context():
+        set_plugin_enabled(name, False)
+    assert client.get(f"/services/{name}-service").status_code == 404
+    assert f"{name}-service" not in client.get("/api/v1/services?q=atelier").get_data(as_text=True)
+
+
+def test_register_listings_invalid_is_refused_whole(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import hookimpl
+
+        @hookimpl
+        def register_listings():
+            return [{"slug": "Bad Slug", "name": "x", "promise": "court",
+                     "theme": "nowhere", "provider": "emploi-store", "kind": "builtin"}]
+        """,
+    )
+    app = make_app()
+    from emploistore.catalog.models import Listing
+    from emploistore.database import db
+
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count(Listing.id)))
+    result = app.test_cli_runner().invoke(args=["catalog", "load"])
+    assert result.exit_code != 0
+    assert f"plugin {name}" in result.output and "slug" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Listing.id))) == before
+
+
+def test_search_documents(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import SearchDocument, hookimpl
+
+        @hookimpl
+        def search_documents():
+            return [SearchDocument(key="lecon-1", title="Rédiger une accroche percutante",
+                                   text="Comment écrire l'accroche de votre CV.",
+                                   url="/cours/accroche")]
+        """,
+    )
+    app = make_app()
+    assert app.test_cli_runner().invoke(args=["reindex"]).exit_code == 0
+    page = app.test_client().get("/recherche?q=accroche").get_data(as_text=True)
+    assert "Dans les services" in page and 'href="/cours/accroche"' in page
+
+
+def test_startup(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import hookimpl
+
+        @hookimpl
+        def startup(app):
+            app.config["DEMO_STARTED"] = app.config.get("DEMO_STARTED", 0) + 1
+        """,
+    )
+    app = make_app()
+    assert app.config["DEMO_STARTED"] == 1
+
+
+def test_startup_failure_marks_plugin_failed_and_hides_its_pages(install_plugin, make_app):
+    name = plugin_name()
+    install_plugin(
+        name,
+        BLUEPRINT_PLUGIN.format(name=name)
+        + "\n@hookimpl\ndef startup(app):\n    raise RuntimeError('no data files')\n",
+        files={f"templates/{name}/index.html": "ok"},
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    client = app.test_client()
+    assert client.get(f"/{name}/").status_code == 404
+    assert client.get("/").status_code == 200
+
+
+def test_disabled_in_catalog_file_is_not_imported(install_plugin, make_app, tmp_path):
+    from tests.conftest import SMALL_CATALOG
+
+    name = plugin_name()
+    install_plugin(name, "raise RuntimeError('must not be imported')\n")
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(
+        SMALL_CATALOG.read_text(encoding="utf-8").replace(
+            "  disabled: []", f"  disabled: [{name}]"
+        ),
+        encoding="utf-8",
+    )
+    app = make_app(catalog=catalog)  # strict: an import would raise here
+    from emploistore.plugins.manager import plugin_host
+
+    record = plugin_host(app).records[name]
+    assert record.status == "disabled" and record.disabled_by == "catalog"
+
+
+def test_admin_disables_and_enables_a_plugin(install_plugin, make_app, accounts_for):
+    name = plugin_name()
+    install_blueprint_plugin(install_plugin, name)
+    app = make_app()
+    client, accounts = accounts_for(app)
+    accounts.admin()
+    assert client.get(f"/{name}/").status_code == 200
+    assert client.post(f"/admin/plugins/{name}", data={"enabled": "0"}).status_code == 303
+    assert client.get(f"/{name}/").status_code == 404
+    assert "Désactivé" in client.get("/admin/plugins").get_data(as_text=True)
+    client.post(f"/admin/plugins/{name}", data={"enabled": "1"})
+    assert client.get(f"/{name}/").status_code == 200
