@@ -41,7 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "PAGE_SIZE": 20,
+    # Public pages for visitors without a session: re-check the catalogue version this
+    # often (seconds; 0 turns the cache off) and never keep a page longer than the max age.
     "PAGE_CACHE_SECONDS": 2.0,
+    "PAGE_CACHE_MAX_AGE": 60.0,
 }
 
 

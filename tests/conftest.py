@@ -73,6 +73,8 @@ def make_app(
             "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False,
             "DEMO_CONTENT": False,
+            # Keep the page cache on, but re-read the catalogue version on every request.
+            "PAGE_CACHE_SECONDS": 1e-9,
         }
         config.update(overrides)
         app = create_app(config)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from emploistore import hookspecs
+from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db, utcnow
 from emploistore.plugins.models import PluginSetting
 
@@ -278,4 +279,5 @@ def set_plugin_enabled(name: str, enabled: bool) -> None:
         setting = PluginSetting(name=name)
         db.session.add(setting)
     setting.enabled = enabled
+    bump_catalog_version()  # built-in listings appear or disappear with their plugin
     db.session.commit()

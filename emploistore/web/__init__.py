@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, session
 
 from emploistore.web.errors import register_error_handlers
+from emploistore.web.page_cache import init_page_cache
 from emploistore.web.security import add_security_headers
 from emploistore.web.templating import register_template_helpers
 
@@ -19,3 +20,4 @@ def init_web(app: Flask) -> None:
     app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
+    init_page_cache(app)
