@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from emploistore.config import configure, instance_path_from
 
@@ -59,16 +59,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     host = PluginHost(app, disabled=disabled_plugins(app.config["CATALOG"]))
     host.load_all()
-    migrate.configure(_with_plugin_migrations(host))
     host.start()
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX"],
+            x_proto=app.config["PROXY_FIX"],
+            x_host=app.config["PROXY_FIX"],
+        )
     return app
-
-
-def _with_plugin_migrations(host: Any) -> Any:
-    def configure_alembic(alembic_config: Any) -> Any:
-        host_versions = Path(__file__).parent / "migrations" / "versions"
-        locations = [str(host_versions), *(str(p) for p in host.migration_dirs)]
-        alembic_config.set_main_option("version_locations", os.pathsep.join(locations))
-        return alembic_config
-
-    return configure_alembic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from collections.abc import Mapping
@@ -28,9 +29,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
-    "REMEMBER_COOKIE_SECURE": True,
-    "REMEMBER_COOKIE_HTTPONLY": True,
-    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
     "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "fr",
@@ -41,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "PAGE_SIZE": 20,
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust
+    # (client address for log-in throttling, https for HSTS and external URLs). 0: none.
+    "PROXY_FIX": 0,
     # Public pages for visitors without a session: re-check the catalogue version this
     # often (seconds; 0 turns the cache off) and never keep a page longer than the max age.
     "PAGE_CACHE_SECONDS": 2.0,
@@ -66,7 +67,7 @@ def instance_path_from(config: Mapping[str, Any] | None) -> str | None:
 
 def configure(app: Flask, config: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` in order and check what must be safe before serving."""
-    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))  # env vars may edit nested values
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env(ENV_PREFIX)
     if config:

@@ -70,7 +70,6 @@ def make_app(
             "DATABASE_URL": database_url,
             "CATALOG": str(catalog or SMALL_CATALOG),
             "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False,
             "DEMO_CONTENT": False,
             # Keep the page cache on, but re-read the catalogue version on every request.

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,7 +51,7 @@ def create_user(
     if role not in {r.value for r in Role}:
         raise AccountError("role", f"Unknown role {role!r}: choose seeker, partner or admin.")
     if find_user(email) is not None:
-        raise AccountError("email", "Un compte existe déjà avec cette adresse e-mail.")
+        raise AccountError("email", _("Un compte existe déjà avec cette adresse e-mail."))
     check_password_strength(password)
     user = User(
         email=email,
@@ -67,7 +68,7 @@ def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             "password",
-            f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères.",
+            _("Le mot de passe doit contenir au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
         )
 
 
@@ -129,7 +130,7 @@ def update_profile(user: User, display_name: str) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("current_password", "Le mot de passe actuel n'est pas le bon.")
+        raise AccountError("current_password", _("Le mot de passe actuel n'est pas le bon."))
     check_password_strength(new)
     user.password_hash = generate_password_hash(new)
     user.session_epoch += 1  # sign out every other session
@@ -190,7 +191,7 @@ def export_user_data(user: User) -> dict[str, Any]:
 def delete_account(user: User, password: str) -> None:
     """Delete the account, its favourites and reviews; launches stay, anonymised."""
     if not check_password_hash(user.password_hash, password):
-        raise AccountError("password", "Le mot de passe n'est pas le bon.")
+        raise AccountError("password", _("Le mot de passe n'est pas le bon."))
     reviews = db.session.scalars(select(Review).where(Review.user_id == user.id)).all()
     for review in reviews:
         if review.state != ReviewState.HIDDEN:

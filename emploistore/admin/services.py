@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from emploistore.catalog.models import Listing, Theme
@@ -28,12 +29,12 @@ def slugify(text: str) -> str:
 def create_theme(name: str, description: str, parent: Theme | None) -> Theme:
     name = name.strip()
     if not 2 <= len(name) <= 80:
-        raise CurationError("name", "Le nom d'un thème fait de 2 à 80 caractères.")
+        raise CurationError("name", _("Le nom d'un thème fait de 2 à 80 caractères."))
     slug = slugify(name)
     if len(slug) < 2:
-        raise CurationError("name", "Le nom doit contenir des lettres ou des chiffres.")
+        raise CurationError("name", _("Le nom doit contenir des lettres ou des chiffres."))
     if db.session.scalar(select(Theme.id).where(Theme.slug == slug)) is not None:
-        raise CurationError("name", "Un thème porte déjà ce nom.")
+        raise CurationError("name", _("Un thème porte déjà ce nom."))
     siblings = select(func.max(Theme.position)).where(
         Theme.parent_id == parent.id if parent else Theme.parent_id.is_(None)
     )
@@ -53,7 +54,7 @@ def create_theme(name: str, description: str, parent: Theme | None) -> Theme:
 def rename_theme(theme: Theme, name: str, description: str) -> None:
     name = name.strip()
     if not 2 <= len(name) <= 80:
-        raise CurationError("name", "Le nom d'un thème fait de 2 à 80 caractères.")
+        raise CurationError("name", _("Le nom d'un thème fait de 2 à 80 caractères."))
     theme.name = name
     theme.description = description.strip()[:300]
     bump_catalog_version()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -16,12 +18,16 @@ from emploistore.catalog.models import Listing, ListingStatus, Organisation, The
 from emploistore.catalog.seed_schemas import CatalogFileSchema, ListingEntrySchema
 from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db, utcnow
+from emploistore.plugins.manager import plugin_host
 from emploistore.search.outbox import queue_listing
 
 try:  # the C loader is ten times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
+
+
+log = logging.getLogger(__name__)
 
 
 class CatalogError(ValueError):
@@ -40,6 +46,8 @@ class LoadReport:
     listings: int = 0
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    # plugin name → why its listings were left out
+    refused_plugins: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_catalog_file(path: str | Path) -> dict[str, Any]:
@@ -141,8 +149,12 @@ def listing_reference_problems(
 
 def validate_plugin_listings(
     contributed: Iterable[tuple[str, Any]], data: Mapping[str, Any]
-) -> list[dict[str, Any]]:
-    """Plugin listings whose slug the file does not define, validated like the file's."""
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Plugin listings whose slug the file does not define, validated like the file's.
+
+    Each plugin is judged on its own: a plugin with a bad listing has all its listings
+    left out (and its problems returned), and the other plugins' listings still load.
+    """
     file_slugs = {listing["slug"] for listing in data["listings"]}
     theme_slugs = {t["slug"] for t in data["themes"]} | {
         sub["slug"] for t in data["themes"] for sub in t["subthemes"]
@@ -152,24 +164,44 @@ def validate_plugin_listings(
         db.session.scalars(select(Organisation.slug))
     )
     accepted: list[dict[str, Any]] = []
-    problems: list[str] = []
+    refused: dict[str, list[str]] = {}
     for plugin_name, entries in contributed:
+        listings, problems = [], []
         for raw in entries:
-            label = f"plugin {plugin_name}"
             try:
                 listing = ListingEntrySchema().load(dict(raw))
-            except ValidationError as error:
-                problems += [f"{label}: {line}" for line in flatten_errors(error.messages, raw)]
+            except (ValidationError, TypeError, ValueError) as error:
+                messages = getattr(error, "messages", str(error))
+                problems += flatten_errors(messages, raw)
                 continue
             if listing["plugin"] != plugin_name:
-                problems.append(f"{label} ({listing['slug']}): plugin: must be '{plugin_name}'")
-                continue
-            if listing["slug"] not in file_slugs:
-                accepted.append(listing)
-    problems += listing_reference_problems(accepted, theme_slugs, org_slugs, "plugin listings")
-    if problems:
-        raise CatalogError("plugin listings", problems)
-    return accepted
+                problems.append(f"{listing['slug']}: plugin: must be '{plugin_name}'")
+            elif listing["slug"] not in file_slugs:
+                listings.append(listing)
+        problems += listing_reference_problems(listings, theme_slugs, org_slugs, "listings")
+        if problems:
+            refused[plugin_name] = problems
+        else:
+            accepted += listings
+    return accepted, refused
+
+
+def load_catalog_with_plugins(data: Mapping[str, Any]) -> LoadReport:
+    """Apply a validated catalogue plus the plugins' listings, and commit.
+
+    The file was validated whole by ``read_catalog_file``. A plugin whose listings are
+    invalid is left out, its problems logged and shown on /admin/plugins.
+    """
+    host = plugin_host(current_app)
+    accepted, refused = validate_plugin_listings(host.call_each("register_listings"), data)
+    for plugin_name, problems in refused.items():
+        summary = "register_listings: listing refused: " + "; ".join(problems)
+        host.records[plugin_name].errors.append(summary)
+        log.error("plugin %s: %s", plugin_name, summary)
+    report = apply_catalog(data, accepted)
+    report.refused_plugins = refused
+    db.session.commit()
+    return report
 
 
 def apply_catalog(

@@ -6,14 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from emploistore.catalog.loader import (
-    CatalogError,
-    apply_catalog,
-    read_catalog_file,
-    validate_plugin_listings,
-)
+from emploistore.catalog.loader import CatalogError, load_catalog_with_plugins, read_catalog_file
+from emploistore.cli.serve import warn_refused_plugin_listings
 from emploistore.database import db
-from emploistore.plugins.manager import plugin_host
 from emploistore.search.interfaces import IndexLocked
 from emploistore.search.services import reindex as rebuild_index
 from emploistore.search.services import sync_search_index
@@ -31,10 +26,8 @@ def load(file: str | None) -> None:
     """Apply a catalogue file (default: EMPLOISTORE_CATALOG), all or nothing."""
     path = file or current_app.config["CATALOG"]
     try:
-        data = read_catalog_file(path)
-        contributed = plugin_host(current_app).call_each("register_listings")
-        report = apply_catalog(data, validate_plugin_listings(contributed, data))
-        db.session.commit()
+        report = load_catalog_with_plugins(read_catalog_file(path))
+        warn_refused_plugin_listings(report)
     except CatalogError as error:
         db.session.rollback()
         raise click.ClickException(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -14,14 +15,22 @@ from sqlalchemy import select
 from emploistore.catalog.demo import load_demo_content
 from emploistore.catalog.loader import (
     CatalogError,
-    apply_catalog,
+    LoadReport,
+    load_catalog_with_plugins,
     read_catalog_file,
-    validate_plugin_listings,
 )
 from emploistore.catalog.models import Theme
 from emploistore.database import db
-from emploistore.plugins.manager import plugin_host
 from emploistore.search.services import reindex as rebuild_index
+
+log = logging.getLogger(__name__)
+
+
+def warn_refused_plugin_listings(report: LoadReport) -> None:
+    for plugin_name, problems in report.refused_plugins.items():
+        click.echo(
+            f"warning: plugin {plugin_name}: listings left out: " + "; ".join(problems), err=True
+        )
 
 
 def prepare_store() -> list[str]:
@@ -35,10 +44,8 @@ def prepare_store() -> list[str]:
     upgrade(revision="heads")
     done.append("database schema up to date")
     if db.session.scalar(select(Theme.id).limit(1)) is None:
-        data = read_catalog_file(current_app.config["CATALOG"])
-        contributed = plugin_host(current_app).call_each("register_listings")
-        report = apply_catalog(data, validate_plugin_listings(contributed, data))
-        db.session.commit()
+        report = load_catalog_with_plugins(read_catalog_file(current_app.config["CATALOG"]))
+        warn_refused_plugin_listings(report)
         done.append(f"catalogue loaded: {report.themes} themes, {report.listings} listings")
     if current_app.config["DEMO_CONTENT"]:
         added = load_demo_content()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -106,13 +107,13 @@ def save_review(user: User, listing: Listing, rating: int, text: str) -> Review:
     if not has_launched(user, listing):
         raise ReviewRefused(
             "rating",
-            "Vous pourrez donner votre avis après avoir ouvert ce service depuis le store.",
+            _("Vous pourrez donner votre avis après avoir ouvert ce service depuis le store."),
         )
     if not 1 <= rating <= 5:
-        raise ReviewRefused("rating", "Choisissez une note de 1 à 5 étoiles.")
+        raise ReviewRefused("rating", _("Choisissez une note de 1 à 5 étoiles."))
     text = text.strip()
     if len(text) > MAX_REVIEW_LENGTH:
-        raise ReviewRefused("text", f"Votre avis dépasse {MAX_REVIEW_LENGTH} caractères.")
+        raise ReviewRefused("text", _("Votre avis dépasse %(n)s caractères.", n=MAX_REVIEW_LENGTH))
     review = review_of(user, listing)
     if review is None:
         review = Review(user_id=user.id, listing_id=listing.id, rating=rating, text=text)

@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from flask import Blueprint, Flask, abort, g, has_request_context
+from flask import Blueprint, Flask, abort, g, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +29,8 @@ from emploistore.database import db, utcnow
 from emploistore.plugins.models import PluginSetting
 
 ENTRY_POINT_GROUP = "emploistore"
+# Commands the Flask command line adds itself (not in app.cli, but taken all the same).
+FLASK_COMMANDS = frozenset({"run", "shell", "routes", "db"})
 EXTENSION_KEY = "emploistore.plugins"
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,10 @@ class PluginHost:
         self.records: dict[str, PluginRecord] = {}
         self.migration_dirs: list[Path] = []
         self._catalog_disabled = disabled
+        # blueprint name → plugin name, for the one app-level gate below
+        self._blueprint_owner: dict[str, str] = {}
         app.extensions[EXTENSION_KEY] = self
+        app.before_request(self._refuse_inactive_plugin_pages)
 
     # -- loading ---------------------------------------------------------------------
 
@@ -135,7 +140,7 @@ class PluginHost:
             self._check_blueprint(name, blueprint)
         commands = list(self._call_one(name, "register_commands") or [])
         for command in commands:
-            if command.name in self.app.cli.commands:
+            if command.name in self.app.cli.commands or command.name in FLASK_COMMANDS:
                 raise PluginError(f"command {command.name!r} is already taken")
         migrations = self._call_one(name, "register_migrations")
         if migrations is not None and not Path(migrations).is_dir():
@@ -143,8 +148,8 @@ class PluginHost:
 
         # Every check passed: now change the app.
         for blueprint in blueprints:
-            blueprint.before_request(self._gate(name))
             self.app.register_blueprint(blueprint)
+            self._blueprint_owner[blueprint.name] = name
             record.blueprints.append(blueprint.name)
         for command in commands:
             self.app.cli.add_command(command)
@@ -162,12 +167,16 @@ class PluginHost:
         if not (blueprint.url_prefix == prefix or blueprint.url_prefix.startswith(prefix + "/")):
             raise PluginError(f"blueprint URL prefix must start with {prefix!r}")
 
-    def _gate(self, name: str) -> Any:
-        def refuse_when_inactive() -> None:
-            if not self.is_active(name):
-                abort(404)
+    def _refuse_inactive_plugin_pages(self) -> None:
+        """A disabled or failed plugin's pages answer 404 (its blueprint stays registered).
 
-        return refuse_when_inactive
+        An app-level hook rather than one on each blueprint: a plugin's module-level
+        blueprint is shared by every app built in the process, and Flask forbids adding
+        hooks to a blueprint once it has been registered.
+        """
+        owner = self._blueprint_owner.get(request.blueprint or "")
+        if owner is not None and not self.is_active(owner):
+            abort(404)
 
     def _call_one(self, name: str, hook_name: str, **kwargs: Any) -> Any:
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():

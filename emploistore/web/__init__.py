@@ -13,7 +13,8 @@ from emploistore.web.templating import register_template_helpers
 def select_locale() -> str:
     """French unless the visitor chose another available language."""
     chosen = session.get("lang") if has_request_context() else None
-    return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
+    config = current_app.config
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_web(app: Flask) -> None:

@@ -23,7 +23,8 @@ from emploistore.catalog.state import catalog_version
 CACHEABLE_ENDPOINTS = frozenset(
     {"catalog.home", "catalog.theme", "catalog.service", "search.search"}
 )
-MAX_ENTRIES = 2000
+# Bounded by total size: distinct query strings cannot grow a worker's memory further.
+MAX_TOTAL_BYTES = 32 * 1024 * 1024
 MAX_BODY_BYTES = 256 * 1024
 EXTENSION_KEY = "emploistore.page_cache"
 
@@ -41,6 +42,7 @@ class PageCache:
         self.check_every = check_every
         self.max_age = max_age
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self._version = -1
         self._checked_at = 0.0
@@ -65,10 +67,14 @@ class PageCache:
     def put(self, key: str, body: bytes, content_type: str) -> None:
         page = CachedPage(self.current_version(), time.monotonic(), body, content_type)
         with self._lock:
+            replaced = self._pages.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.body)
             self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > MAX_ENTRIES:
-                self._pages.popitem(last=False)
+            self._bytes += len(body)
+            while self._bytes > MAX_TOTAL_BYTES:
+                _key, evicted = self._pages.popitem(last=False)
+                self._bytes -= len(evicted.body)
 
 
 def _cache_key() -> str | None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    lazy_gettext,
+    ngettext,
+)
 from flask_babel import gettext as _
 
 PLATFORM_LABELS = {
@@ -39,10 +46,11 @@ def url_with(**changes: Any) -> str:
 def rating_label(average: float | None, count: int) -> str:
     if not count or average is None:
         return _("Pas encore d'avis")
-    return _(
-        "%(average)s sur 5 (%(count)s avis)",
-        average=f"{average:.1f}".replace(".", ","),
-        count=count,
+    return ngettext(
+        "%(average)s sur 5 (%(num)s avis)",
+        "%(average)s sur 5 (%(num)s avis)",
+        count,
+        average=format_decimal(average, format="0.0"),
     )
 
 

@@ -1,0 +1,498 @@
+"""Shared helpers for the Emploi Store benchmarks: a running store and a light load generator.
+
+The load generator is deliberately minimal so that it takes as little CPU as possible from the
+server it measures (both share the same machine): one asyncio event loop, raw streams, a
+hand-written ``GET`` request with ``Connection: close``, the response read until EOF and only its
+status line (and ``Content-Length``) parsed. It only ever targets the loopback address, and every
+run is bounded both in time and in request count, so it always stops by itself.
+
+``StoreServer`` starts ``emploistore serve`` exactly as a user would, in a fresh temporary
+instance folder, and always stops it and removes the folder again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import math
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_MAX_REQUESTS = 200_000
+DEFAULT_REQUEST_TIMEOUT = 10.0
+READ_CHUNK = 256 * 1024
+ENV_PREFIX = "EMPLOISTORE_"
+
+
+def require_loopback(host: str) -> None:
+    """Refuse any target outside the loopback range: benchmarks only load this machine."""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"benchmarks only target the loopback address, not {host!r}")
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    """A TCP port that is free right now on ``host`` (the OS picks it)."""
+    require_loopback(host)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------------------------
+# One request
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the benchmark needs from a response: status, body and whether it was complete."""
+
+    status: int
+    body: bytes
+    complete: bool
+
+
+def parse_response(raw: bytes) -> Response:
+    """Parse a whole HTTP/1.x response read until EOF (no chunked encoding expected)."""
+    head_end = raw.find(b"\r\n\r\n")
+    if head_end < 0 or not raw.startswith(b"HTTP/1."):
+        return Response(0, b"", False)
+    status_line_end = raw.find(b"\r\n")
+    parts = raw[:status_line_end].split(b" ", 2)
+    try:
+        status = int(parts[1])
+    except (IndexError, ValueError):
+        return Response(0, b"", False)
+    body = raw[head_end + 4 :]
+    complete = True
+    for line in raw[status_line_end + 2 : head_end].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                complete = len(body) == int(value.strip())
+            except ValueError:
+                complete = False
+            break
+    return Response(status, body, complete)
+
+
+def request_bytes(host: str, port: int, path: str) -> bytes:
+    """The raw bytes of a ``GET path`` that asks the server to close the connection."""
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: emploistore-bench\r\n"
+        "Accept: */*\r\nConnection: close\r\n\r\n"
+    ).encode("ascii")
+
+
+async def fetch(
+    host: str, port: int, path: str, timeout: float = DEFAULT_REQUEST_TIMEOUT
+) -> Response:
+    """One ``GET`` on a new connection, read until the server closes it."""
+    require_loopback(host)
+    async with asyncio.timeout(timeout):
+        return await _fetch(host, port, request_bytes(host, port, path))
+
+
+async def _fetch(host: str, port: int, payload: bytes) -> Response:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(payload)
+        chunks = []
+        while chunk := await reader.read(READ_CHUNK):
+            chunks.append(chunk)
+    finally:
+        writer.close()
+    return parse_response(b"".join(chunks))
+
+
+def fetch_json(host: str, port: int, path: str, timeout: float = DEFAULT_REQUEST_TIMEOUT) -> Any:
+    """GET a JSON document (status 200 required) from a synchronous caller."""
+    response = asyncio.run(fetch(host, port, path, timeout))
+    if response.status != 200 or not response.complete:
+        raise RuntimeError(f"GET {path} answered {response.status or 'garbage'}")
+    return json.loads(response.body)
+
+
+# --------------------------------------------------------------------------------------------
+# A closed-loop load run
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """Figures of one measured run (warm-up excluded)."""
+
+    name: str
+    requests: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list, repr=False)
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    client_cpu: float = 0.0
+    server_cpu: float | None = None
+    machine_cpu: float | None = None
+
+    @property
+    def other_cpu(self) -> float | None:
+        """CPU seconds used by other programs during the window (needs server_cpu)."""
+        if self.machine_cpu is None or self.server_cpu is None:
+            return None
+        return max(0.0, self.machine_cpu - self.server_cpu - self.client_cpu)
+
+    @property
+    def throughput(self) -> float:
+        """Successful requests per second over the measured window."""
+        return len(self.latencies) / self.elapsed if self.elapsed > 0 else 0.0
+
+    def percentile_ms(self, p: float) -> float:
+        return percentile(self.latencies, p) * 1000.0
+
+    def add_error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (``p`` in 0–100) of ``values``; NaN when empty."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100.0 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_cpu_seconds() -> float | None:
+    """Busy CPU seconds of the whole machine, all cores (Linux /proc/stat; else None).
+
+    Minus the server's and the load generator's own CPU, this shows how much other programs
+    ran during a measurement, i.e. whether the figures were disturbed.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    values = [int(value) for value in fields[1:9]]
+    busy = sum(values) - values[3] - values[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+async def run_load(
+    name: str,
+    host: str,
+    port: int,
+    paths: Callable[[], str],
+    *,
+    concurrency: int = 16,
+    warmup: float = 2.0,
+    duration: float = 15.0,
+    max_requests: int = DEFAULT_MAX_REQUESTS,
+    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    server_cpu: Callable[[], float | None] | None = None,
+) -> LoadResult:
+    """Keep ``concurrency`` clients busy, each sending one request at a time.
+
+    Load is continuous from the warm-up into the measured window; only requests *started* in
+    the measured window are recorded, and clients start no request after it ends (those in
+    flight then finish and count). ``paths()`` gives the path of each next request. The run ends
+    after ``warmup + duration`` seconds or ``max_requests`` measured requests, whichever first.
+    ``server_cpu()``, if given, is sampled when the measured window opens and when the run
+    ends, to report the server's CPU use over that window.
+    """
+    require_loopback(host)
+    if concurrency < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
+        raise ValueError("concurrency, duration and max_requests must be positive")
+    result = LoadResult(name)
+    payloads: dict[str, bytes] = {}
+    clock = time.perf_counter
+    start = clock()
+    measure_from = start + warmup
+    stop_at = measure_from + duration
+    last_end = measure_from
+    cpu_at_measure: float | None = None
+    server_cpu_at_measure: float | None = None
+    machine_cpu_at_measure: float | None = None
+    started = 0
+
+    async def client() -> None:
+        nonlocal last_end, cpu_at_measure, server_cpu_at_measure, machine_cpu_at_measure
+        nonlocal started
+        while True:
+            begin = clock()
+            if begin >= stop_at or started >= max_requests:
+                return
+            measured = begin >= measure_from
+            if measured:
+                if cpu_at_measure is None:
+                    cpu_at_measure = cpu_seconds()
+                    server_cpu_at_measure = server_cpu() if server_cpu else None
+                    machine_cpu_at_measure = machine_cpu_seconds()
+                started += 1
+            path = paths()
+            payload = payloads.get(path)
+            if payload is None:
+                payload = payloads[path] = request_bytes(host, port, path)
+            try:
+                async with asyncio.timeout(timeout):
+                    response = await _fetch(host, port, payload)
+            except TimeoutError:
+                error = "timeout"
+            except OSError as exc:
+                error = type(exc).__name__
+            else:
+                if response.status != 200:
+                    error = f"HTTP {response.status}" if response.status else "bad response"
+                elif not response.complete:
+                    error = "truncated body"
+                else:
+                    error = ""
+            end = clock()
+            if not measured:
+                continue
+            last_end = max(last_end, end)
+            result.requests += 1
+            if error:
+                result.add_error(error)
+            else:
+                result.latencies.append(end - begin)
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    result.elapsed = last_end - measure_from
+    if cpu_at_measure is not None:
+        result.client_cpu = cpu_seconds() - cpu_at_measure
+        server_cpu_at_end = server_cpu() if server_cpu else None
+        if server_cpu_at_measure is not None and server_cpu_at_end is not None:
+            result.server_cpu = server_cpu_at_end - server_cpu_at_measure
+        machine_cpu_at_end = machine_cpu_seconds()
+        if machine_cpu_at_measure is not None and machine_cpu_at_end is not None:
+            result.machine_cpu = machine_cpu_at_end - machine_cpu_at_measure
+    return result
+
+
+def rotate(items: list[str]) -> Callable[[], str]:
+    """A ``paths`` callable that cycles over ``items``, one per request."""
+    if not items:
+        raise ValueError("nothing to rotate over")
+    position = 0
+
+    def next_item() -> str:
+        nonlocal position
+        item = items[position % len(items)]
+        position += 1
+        return item
+
+    return next_item
+
+
+# --------------------------------------------------------------------------------------------
+# The store under test
+# --------------------------------------------------------------------------------------------
+
+
+class ServerError(RuntimeError):
+    """The store did not start (or stopped) while being benchmarked."""
+
+
+class StoreServer:
+    """``emploistore serve`` in a fresh temporary instance folder, as a context manager.
+
+    Always stops the server (SIGTERM, then SIGKILL to its own process group after a grace
+    period) and removes the temporary folder, also on errors and Ctrl-C.
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        host: str = LOOPBACK,
+        start_timeout: float = 60.0,
+        stop_timeout: float = 15.0,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        require_loopback(host)
+        self.host = host
+        self.port = 0
+        self.workers = workers
+        self.start_timeout = start_timeout
+        self.stop_timeout = stop_timeout
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.root: Path | None = None
+        self.startup_seconds = 0.0
+
+    @property
+    def instance_path(self) -> Path:
+        assert self.root is not None
+        return self.root / "instance"
+
+    @property
+    def log_path(self) -> Path:
+        assert self.root is not None
+        return self.root / "server.log"
+
+    def __enter__(self) -> StoreServer:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="emploistore-bench-"))
+        self.instance_path.mkdir()
+        self.port = free_port(self.host)
+        # Inherit no EMPLOISTORE_* setting (a DATABASE_URL, say): the store must be fresh.
+        env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+        env.update(self.extra_env)
+        env["EMPLOISTORE_INSTANCE_PATH"] = str(self.instance_path)
+        command = [
+            "emploistore",
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
+        began = time.perf_counter()
+        with self.log_path.open("wb") as log:
+            # Own session: Ctrl-C reaches only us, and we stop the server in order.
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.root,
+                start_new_session=True,
+            )
+        self._wait_healthy(began + self.start_timeout)
+        self.startup_seconds = time.perf_counter() - began
+
+    def _wait_healthy(self, deadline: float) -> None:
+        assert self.process is not None
+        last_problem = "no answer yet"
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(
+                    f"the server exited with code {self.process.returncode} before answering\n"
+                    + self.log_tail()
+                )
+            try:
+                response = asyncio.run(fetch(self.host, self.port, "/healthz", timeout=2.0))
+            except (OSError, TimeoutError) as exc:
+                last_problem = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status == 200:
+                    return
+                last_problem = f"HTTP {response.status}"
+            time.sleep(0.2)
+        raise ServerError(
+            f"/healthz did not answer 200 within {self.start_timeout:.0f} s "
+            f"({last_problem})\n" + self.log_tail()
+        )
+
+    def check_running(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise ServerError(
+                f"the server exited with code {self.process.returncode}\n" + self.log_tail()
+            )
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except (OSError, AssertionError):
+            return "(no server log)"
+        return "--- server log (last lines) ---\n" + "\n".join(text.splitlines()[-lines:])
+
+    def pids(self) -> list[int]:
+        """The gunicorn master and its workers (from /proc; empty where unavailable)."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        master = self.process.pid
+        found = [master]
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{master}/task").iterdir():
+                children = (task / "children").read_text().split()
+                found.extend(int(child) for child in children)
+        return found
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU used so far by the master and its live workers (Linux only)."""
+        pids = self.pids()
+        if not pids:
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                return None
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, SIGKILL after ``stop_timeout``) and remove the folder.
+
+        A second Ctrl-C while waiting skips the grace period but still kills the server.
+        """
+        process, self.process = self.process, None
+        try:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # gunicorn: graceful stop of all workers
+                try:
+                    process.wait(timeout=self.stop_timeout)
+                except subprocess.TimeoutExpired:
+                    self._kill(process)
+                except BaseException:
+                    self._kill(process)
+                    raise
+        finally:
+            if self.root is not None:
+                shutil.rmtree(self.root, ignore_errors=True)
+                self.root = None
+
+    @staticmethod
+    def _kill(process: subprocess.Popen[bytes]) -> None:
+        # The server runs in a session of its own: its process group id is its pid.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
