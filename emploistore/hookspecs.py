@@ -85,10 +85,12 @@ def search_documents() -> Iterable[SearchDocument]:
 
 @hookspec
 def home_cards(user: Any) -> Iterable[HomeCard]:
-    """Called on every home page request; ``user`` is the signed-in user or ``None``.
+    """Called when the home page is rendered; ``user`` is the signed-in user or ``None``.
 
     Return cards to show under "Vos services" (e.g. "Reprendre votre cours"). Keep it
-    fast: the home page waits for every implementation.
+    fast: the home page waits for every implementation. The page seen by visitors
+    without a session is cached (at most PAGE_CACHE_MAX_AGE seconds), so cards for
+    ``user=None`` must not depend on the request.
     """
 
 

@@ -26,7 +26,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80), default="")
     role: Mapped[str] = mapped_column(String(16), default=Role.SEEKER.value)
-    # Bumped on password change and log-out everywhere: old sessions stop working.
+    # Bumped when the password or the role changes: every older session stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)

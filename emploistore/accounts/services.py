@@ -16,7 +16,7 @@ from emploistore.accounts.models import FailedLogin, Role, User
 from emploistore.catalog.models import Listing
 from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db, utcnow
-from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewState
+from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewFlag, ReviewState
 
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the e-mail is unknown, so both answers take the same time.
@@ -210,6 +210,7 @@ def delete_account(user: User, password: str) -> None:
             .where(Listing.id == favourite.listing_id)
             .values(favourite_count=Listing.favourite_count - 1)
         )
+    db.session.execute(delete(ReviewFlag).where(ReviewFlag.user_id == user.id))
     db.session.execute(delete(Review).where(Review.user_id == user.id))
     db.session.execute(delete(Favourite).where(Favourite.user_id == user.id))
     db.session.execute(

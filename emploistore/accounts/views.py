@@ -69,8 +69,12 @@ def login() -> Response | str:
                 form.email.data or "", form.password.data or "", request.remote_addr or ""
             )
         except services.TooManyAttempts:
+            minutes = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
             form.form_errors.append(
-                _("Trop de tentatives de connexion. Attendez 15 minutes puis réessayez.")
+                _(
+                    "Trop de tentatives de connexion. Attendez %(n)s minutes puis réessayez.",
+                    n=minutes,
+                )
             )
             status = 429
         else:

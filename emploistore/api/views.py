@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from emploistore.api.problems import problem
@@ -71,5 +71,8 @@ def index() -> Response:
     return jsonify(
         name="Emploi Store API",
         version="v1",
-        store=current_app.config.get("STORE_NAME", "Emploi Store"),
+        endpoints=[
+            url_for("api.themes", _external=True),
+            url_for("api.services", _external=True),
+        ],
     )

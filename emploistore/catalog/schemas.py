@@ -68,7 +68,10 @@ class ServiceDetailSchema(ServiceSchema):
     description = fields.String()
     description_html = fields.String()
     launch_count = fields.Integer()
-    published_at = fields.DateTime(format="iso")
+    published_at = fields.Function(
+        lambda listing: listing.published_at.isoformat() + "Z" if listing.published_at else None,
+        metadata={"type": "string", "format": "date-time"},
+    )
 
 
 def dump_service(listing: Listing, detail: bool = False) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
+import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
@@ -27,10 +30,26 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"emploistore {version('emploistore')}")
+        ctx.exit()
+
+
 main = FlaskGroup(
     name="emploistore",
     create_app=_create_app,
-    add_version_option=True,
+    add_version_option=False,
+    params=[
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_print_version,
+            help="Show the Emploi Store version.",
+        )
+    ],
     load_dotenv=False,
     help="Emploi Store: serve the store and manage its data.",
 )

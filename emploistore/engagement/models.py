@@ -47,6 +47,20 @@ class ReviewState:
     HIDDEN = "hidden"
 
 
+class ReviewFlag(db.Model):
+    """One person's report of a review: a person reports a review once."""
+
+    __tablename__ = "review_flag"
+    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Review(db.Model):
     __tablename__ = "review"
     __table_args__ = (

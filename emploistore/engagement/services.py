@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from emploistore.accounts.models import User
 from emploistore.catalog.models import Listing
+from emploistore.catalog.services import visible_listings
 from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db, utcnow
-from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewState
+from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewFlag, ReviewState
 
 MAX_REVIEW_LENGTH = 2000
 
@@ -28,9 +29,10 @@ def favourite_ids(user: User) -> set[int]:
 
 
 def favourites_of(user: User) -> list[Listing]:
+    """The person's favourites that can still be opened (withdrawn services drop out)."""
     return list(
         db.session.scalars(
-            select(Listing)
+            visible_listings()
             .join(Favourite, Favourite.listing_id == Listing.id)
             .where(Favourite.user_id == user.id)
             .order_by(Favourite.created_at.desc())
@@ -136,19 +138,33 @@ def save_review(user: User, listing: Listing, rating: int, text: str) -> Review:
     return review
 
 
-def flag_review(review: Review) -> None:
-    """A visitor reports a review; after a few reports it waits for moderation."""
+def flag_review(review: Review, user: User) -> bool:
+    """A person reports a review (once); it stays visible and joins the moderation queue.
+
+    Returns False when this person had already reported it.
+    """
+    if review.user_id == user.id:
+        return False
+    db.session.add(ReviewFlag(review_id=review.id, user_id=user.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
     review.flag_count += 1
     if review.state == ReviewState.VISIBLE:
         review.state = ReviewState.FLAGGED
     db.session.commit()
+    return True
 
 
 def moderate_review(review: Review, visible: bool) -> None:
     """An administrator keeps (visible) or hides a review; ratings follow."""
     was_counted = review.state != ReviewState.HIDDEN
     review.state = ReviewState.VISIBLE if visible else ReviewState.HIDDEN
-    review.flag_count = 0 if visible else review.flag_count
+    if visible:  # kept: the reports are settled, and new ones may come
+        db.session.execute(delete(ReviewFlag).where(ReviewFlag.review_id == review.id))
+        review.flag_count = 0
     delta = int(visible) - int(was_counted)
     if delta:
         db.session.execute(

@@ -76,6 +76,8 @@ def flag(review_id: int) -> Response:
     review = db.session.get(Review, review_id)
     if review is None or catalog.get_visible_listing(review.listing.slug) is None:
         abort(404)
-    services.flag_review(review)
-    flash(_("Merci, un administrateur va relire cet avis."), "success")
+    if services.flag_review(review, current_user):
+        flash(_("Merci, un administrateur va relire cet avis."), "success")
+    else:
+        flash(_("Vous avez déjà signalé cet avis."), "success")
     return redirect(url_for("catalog.service", slug=review.listing.slug) + "#avis", code=303)

@@ -1,9 +1,10 @@
 """French text analysis for the search indexes.
 
 Accents are folded *before* stemming, and feminine/plural endings are normalised to the
-masculine singular before the Snowball stemmer runs. Stemming first and folding after
-breaks accent-less input ("infirmiere" must find "infirmière"), and Snowball alone stems
-"infirmier" and "infirmière" differently; the normaliser makes all spellings meet.
+masculine singular before the Snowball stemmer runs. Snowball alone treats spellings
+differently: "infirmière" and "infirmier" both give "infirmi", but the accent-less
+"infirmiere" gives "infirmier", so a visitor typing without accents would miss every
+offer. The normaliser turns "infirmiere" into "infirmier" first, and all spellings meet.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Readers keep one searcher per process and thread and refresh it when the index changes;
 they never block on the writer. Writing takes whoosh's lock without waiting (one writer
-at a time across all processes); ``rebuild`` builds a fresh index beside the live one and
-swaps it in with a rename.
+at a time across all processes); ``rebuild`` replaces every document in one commit, or,
+when the index is missing or damaged, builds a fresh one beside it and swaps it in.
 """
 
 from __future__ import annotations
@@ -145,6 +145,8 @@ class WhooshCatalogSearch:
 
     def _run(self, text_query: Query, filter_query: Query, query: SearchQuery) -> SearchResults:
         searcher = self._searcher()
+        if not searcher.reader().doc_frequency("doctype", query.doctype):
+            return SearchResults(total=0, hits=[], facets=_empty_facets())
         hidden = [
             Term("plugin", name)
             for name in (term.decode("utf-8") for term in searcher.lexicon("plugin"))
