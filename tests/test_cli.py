@@ -96,3 +96,14 @@ def test_console_script_and_flask_app_option_reach_the_same_cli():
         output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
         for name in ("serve", "init", "catalog", "reindex", "plugins", "admin", "user"):
             assert name in output.stdout, (command, name)
+
+
+def test_version_is_the_store_version():
+    output = subprocess.run(
+        [sys.executable, "-m", "emploistore", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert output.strip() == "emploistore 0.1.0"

@@ -28,13 +28,13 @@ from emploistore.accounts.forms import (
 )
 from emploistore.database import db
 from emploistore.plugins.manager import plugin_host
+from emploistore.web.redirects import local_path
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
 
 def safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return local_path(request.args.get("next") or request.form.get("next"), default)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])

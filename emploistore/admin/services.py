@@ -55,6 +55,9 @@ def rename_theme(theme: Theme, name: str, description: str) -> None:
     name = name.strip()
     if not 2 <= len(name) <= 80:
         raise CurationError("name", _("Le nom d'un thème fait de 2 à 80 caractères."))
+    same_name = select(Theme.id).where(func.lower(Theme.name) == name.lower(), Theme.id != theme.id)
+    if db.session.scalar(same_name) is not None:
+        raise CurationError("name", _("Un thème porte déjà ce nom."))
     theme.name = name
     theme.description = description.strip()[:300]
     bump_catalog_version()

@@ -52,7 +52,11 @@ def themes() -> Response | str:
     errors: dict[str, str] = {}
     if request.method == "POST":
         parent_id = request.form.get("parent_id", "")
-        parent = db.session.get(Theme, int(parent_id)) if parent_id.isdigit() else None
+        parent = None
+        if parent_id:
+            parent = db.session.get(Theme, int(parent_id)) if parent_id.isdigit() else None
+            if parent is None or parent.parent_id is not None:
+                abort(400)  # sub-themes go under a top theme only
         try:
             services.create_theme(
                 request.form.get("name", ""), request.form.get("description", ""), parent
@@ -67,6 +71,14 @@ def themes() -> Response | str:
     )  # type: ignore[return-value]
 
 
+def choice(name: str, allowed: dict[str, Any]) -> Any:
+    """The meaning of a form value among the allowed ones; anything else is a 400."""
+    value = request.form.get(name)
+    if value not in allowed:
+        abort(400)
+    return allowed[value]
+
+
 def _theme_or_404(theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id)
     if theme is None:
@@ -78,7 +90,7 @@ def _theme_or_404(theme_id: int) -> Theme:
 @admin_required
 def move_theme(theme_id: int) -> Response:
     theme = _theme_or_404(theme_id)
-    services.move_theme(theme, -1 if request.form.get("direction") == "haut" else 1)
+    services.move_theme(theme, choice("direction", {"haut": -1, "bas": 1}))
     return redirect(url_for("admin.themes") + f"#theme-{theme.id}", code=303)
 
 
@@ -119,7 +131,7 @@ def feature(listing_id: int) -> Response:
     listing = db.session.get(Listing, listing_id)
     if listing is None:
         abort(404)
-    services.set_featured(listing, request.form.get("featured") == "1")
+    services.set_featured(listing, choice("featured", {"1": True, "0": False}))
     return redirect(url_for("admin.listings") + f"#service-{listing.id}", code=303)
 
 
@@ -138,7 +150,7 @@ def plugins() -> str:
 def toggle_plugin(name: str) -> Response:
     if name not in plugin_host(current_app).records:
         abort(404)
-    set_plugin_enabled(name, request.form.get("enabled") == "1")
+    set_plugin_enabled(name, choice("enabled", {"1": True, "0": False}))
     flash(_("Le réglage du module est enregistré."), "success")
     return redirect(url_for("admin.plugins"), code=303)
 
@@ -189,6 +201,6 @@ def moderate(review_id: int) -> Response:
     review = db.session.get(Review, review_id)
     if review is None:
         abort(404)
-    moderate_review(review, visible=request.form.get("decision") == "garder")
+    moderate_review(review, visible=choice("decision", {"garder": True, "masquer": False}))
     flash(_("La décision est enregistrée."), "success")
     return redirect(url_for("admin.reviews"), code=303)

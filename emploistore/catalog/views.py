@@ -25,6 +25,7 @@ from emploistore.catalog.models import Listing, ListingKind
 from emploistore.engagement import services as engagement
 from emploistore.extensions import csrf
 from emploistore.plugins.manager import plugin_host
+from emploistore.web.redirects import local_path
 
 bp = Blueprint("catalog", __name__)
 
@@ -122,10 +123,7 @@ def choose_language() -> Response:
     language = request.form.get("lang", "fr")
     if language in current_app.config["LANGUAGES"] and from_this_site():
         session["lang"] = language
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target, code=303)
+    return redirect(local_path(request.form.get("next"), "/"), code=303)
 
 
 @bp.get("/healthz")

@@ -13,7 +13,7 @@ from emploistore.engagement.services import MAX_REVIEW_LENGTH
 class ReviewForm(FlaskForm):
     rating = RadioField(
         _l("Votre note"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[str(n) for n in range(1, 6)],
         validators=[InputRequired(_l("Choisissez une note de 1 à 5 étoiles."))],
     )
     text = TextAreaField(

@@ -12,6 +12,7 @@ from emploistore.database import db
 from emploistore.engagement import services
 from emploistore.engagement.forms import ReviewForm
 from emploistore.engagement.models import Review
+from emploistore.web.redirects import local_path
 
 bp = Blueprint("engagement", __name__)
 
@@ -35,9 +36,7 @@ def favourite(slug: str) -> Response:
         _("Ajouté à « Mes services ».") if wanted else _("Retiré de « Mes services »."),
         "success",
     )
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("catalog.service", slug=slug)
+    target = local_path(request.form.get("next"), url_for("catalog.service", slug=slug))
     return redirect(target, code=303)
 
 
