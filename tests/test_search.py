@@ -157,3 +157,11 @@ def test_second_writer_leaves_changes_queued_for_the_first(app):
         assert sync_search_index() == 1
         assert db.session.scalar(db.select(db.func.count(SearchOutboxEntry.id))) == 0
     assert slugs(app.test_client(), "charpentier") == ["offres-cadres"]
+
+
+def test_search_page_shows_facet_counts_for_each_filter(client):
+    page = client.get("/recherche?q=offres").get_data(as_text=True)
+    assert "Gratuit (1)" in page and "Payant (0)" in page
+    assert "iPhone (1)" in page and "Android (0)" in page
+    assert "Apec (1)" in page
+    assert "Keljob" not in page.split('id="f-fournisseur"')[1].split("</select>")[0]
