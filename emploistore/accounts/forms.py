@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from emploistore.accounts.services import MIN_PASSWORD_LENGTH
+
+
+def new_password_field(label: LazyString, missing: LazyString) -> PasswordField:
+    """A field for choosing a password, with the length rule the services enforce."""
+    return PasswordField(
+        label,
+        description=_l("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(missing),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "Le mot de passe doit contenir au moins %(n)s caractères.",
+                    n=MIN_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
+    )
 
 
 class RegisterForm(FlaskForm):
@@ -23,21 +43,7 @@ class RegisterForm(FlaskForm):
         _l("Prénom ou pseudonyme (facultatif)"),
         validators=[Length(max=80, message=_l("80 caractères au maximum."))],
     )
-    password = PasswordField(
-        _l("Mot de passe"),
-        description=_l("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
-        validators=[
-            DataRequired(_l("Choisissez un mot de passe.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "Le mot de passe doit contenir au moins %(n)s caractères.",
-                    n=MIN_PASSWORD_LENGTH,
-                ),
-            ),
-        ],
-    )
+    password = new_password_field(_l("Mot de passe"), _l("Choisissez un mot de passe."))
 
 
 class LoginForm(FlaskForm):
@@ -61,20 +67,8 @@ class PasswordForm(FlaskForm):
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
     )
-    new_password = PasswordField(
-        _l("Nouveau mot de passe"),
-        description=_l("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
-        validators=[
-            DataRequired(_l("Choisissez un nouveau mot de passe.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "Le mot de passe doit contenir au moins %(n)s caractères.",
-                    n=MIN_PASSWORD_LENGTH,
-                ),
-            ),
-        ],
+    new_password = new_password_field(
+        _l("Nouveau mot de passe"), _l("Choisissez un nouveau mot de passe.")
     )
 
 
