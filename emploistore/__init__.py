@@ -6,6 +6,7 @@ Plugins import only what this module exports.
 from __future__ import annotations
 
 from emploistore.app import create_app
+from emploistore.catalog.services import ListingLink, listing_link
 from emploistore.database import db, utcnow
 from emploistore.hookspecs import hookimpl
 from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument
@@ -15,10 +16,12 @@ __version__ = "0.1.0"
 __all__ = [
     "AccountTab",
     "HomeCard",
+    "ListingLink",
     "SearchDocument",
     "__version__",
     "create_app",
     "db",
     "hookimpl",
+    "listing_link",
     "utcnow",
 ]

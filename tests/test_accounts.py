@@ -14,7 +14,7 @@ from emploistore.accounts.models import User
 from emploistore.catalog.models import Listing
 from emploistore.database import db
 from emploistore.engagement.models import Favourite, LaunchEvent, Review
-from tests.conftest import PASSWORD, Accounts
+from tests.fixtures import PASSWORD, Accounts
 
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 TOO_MANY_ATTEMPTS = "Trop de tentatives de connexion. Attendez 15 minutes puis réessayez."

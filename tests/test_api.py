@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 
-from tests.conftest import SMALL_CATALOG
+from tests.fixtures import SMALL_CATALOG
 
 PUBLISHED = {
     "fiches-metiers",

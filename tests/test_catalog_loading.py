@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from tests.conftest import SHIPPED_CATALOG, SMALL_CATALOG
+from tests.fixtures import SHIPPED_CATALOG, SMALL_CATALOG
 
 
 def counts(app) -> tuple[int, int, int]:

@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, SHIPPED_CATALOG
+from tests.fixtures import PASSWORD, SHIPPED_CATALOG
 
 
 def table_counts(app) -> dict[str, int]:

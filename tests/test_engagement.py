@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from emploistore.catalog.models import Listing
 from emploistore.database import db
 from emploistore.engagement.models import Favourite, LaunchEvent, Review
-from tests.conftest import Accounts
+from tests.fixtures import Accounts
 
 SERVICE = "fiches-metiers"
 HIDDEN_SLUGS = ("service-en-preparation", "ancien-service", "service-inconnu")

@@ -438,7 +438,7 @@ def test_startup_failure_marks_plugin_failed_and_hides_its_pages(install_plugin,
 
 
 def test_disabled_in_catalog_file_is_not_imported(install_plugin, make_app, tmp_path):
-    from tests.conftest import SMALL_CATALOG
+    from tests.fixtures import SMALL_CATALOG
 
     name = plugin_name()
     install_plugin(name, "raise RuntimeError('must not be imported')\n")

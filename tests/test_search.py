@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHIPPED_CATALOG
+from tests.fixtures import SHIPPED_CATALOG
 
 
 def slugs(client, query: str, **params) -> list[str]:
@@ -96,7 +96,7 @@ def test_paging_is_stable_with_a_total(make_app):
 def test_index_follows_catalogue_changes(app, runner, tmp_path):
     import yaml
 
-    from tests.conftest import SMALL_CATALOG
+    from tests.fixtures import SMALL_CATALOG
 
     data = yaml.safe_load(SMALL_CATALOG.read_text(encoding="utf-8"))
     data["listings"][0]["status"] = "archived"

@@ -14,7 +14,7 @@ from emploistore.catalog.models import Listing, Theme
 from emploistore.database import db
 from emploistore.engagement.models import Favourite, Review
 from emploistore.plugins.models import PluginSetting
-from tests.conftest import PASSWORD, Accounts
+from tests.fixtures import PASSWORD, Accounts
 
 TEMPLATES = Path(__file__).parent.parent / "emploistore" / "templates"
 CSRF_MESSAGE = "Le formulaire a expiré ou a été envoyé d'ailleurs. Rechargez la page et réessayez."

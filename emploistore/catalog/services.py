@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -170,6 +170,29 @@ def providers_in(theme: Theme | None = None) -> list[Organisation]:
         db.session.scalars(
             select(Organisation).where(Organisation.id.in_(select(ids))).order_by(Organisation.name)
         )
+    )
+
+
+@dataclass(frozen=True)
+class ListingLink:
+    """What a plugin needs to point a visitor to another service of the store."""
+
+    slug: str
+    name: str
+    promise: str
+    url: str
+
+
+def listing_link(slug: str) -> ListingLink | None:
+    """A link to a service page, or None when that service is not visible (for plugins)."""
+    listing = db.session.scalar(visible_listings().where(Listing.slug == slug))
+    if listing is None:
+        return None
+    return ListingLink(
+        slug=listing.slug,
+        name=listing.name,
+        promise=listing.promise,
+        url=url_for("catalog.service", slug=listing.slug),
     )
 
 

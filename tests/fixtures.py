@@ -1,4 +1,4 @@
-"""Fixtures: a fresh database and instance folder per test, on SQLite or PostgreSQL.
+"""Fixtures (loaded by the root conftest.py): a fresh database and instance folder per test, on SQLite or PostgreSQL.
 
 Set EMPLOISTORE_DATABASE_URL to a PostgreSQL URL to run the suite there (CI does both).
 """
@@ -21,6 +21,9 @@ from sqlalchemy import create_engine, text
 DATA = Path(__file__).parent / "data"
 SMALL_CATALOG = DATA / "catalog_small.yaml"
 SHIPPED_CATALOG = Path(__file__).parent.parent / "catalog.yaml"
+INTERVIEW_TEST_BANK = (
+    Path(__file__).parent.parent / "plugins" / "interview_sim" / "tests" / "bank_small"
+)
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "un mot de passe solide"
 
@@ -74,6 +77,8 @@ def make_app(
             "DEMO_CONTENT": False,
             # Keep the page cache on, but re-read the catalogue version on every request.
             "PAGE_CACHE_SECONDS": 1e-9,
+            # The interview simulator's small test bank (its shipped bank has its own test).
+            "INTERVIEW_SIM": {"BANK_PATH": str(INTERVIEW_TEST_BANK)},
         }
         config.update(overrides)
         app = create_app(config)

@@ -1,0 +1,1 @@
+"""The interview simulator: a serious game that draws questions and incidents at random."""
