@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from interview_sim.bank import AXES, MAX_POINTS, Bank, Option
+from interview_sim.bank import Bank, Option
+from interview_sim.bank_schemas import AXES, MAX_POINTS
 
 STRONG, WEAK = 70, 50
 # Self-assessment of an open answer against the model answer.

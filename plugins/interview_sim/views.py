@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from interview_sim import services
 from interview_sim.models import InterviewSession
+from interview_sim.report import build_report
 from interview_sim.scoring import SELF_RATINGS
 
 bp = Blueprint(
@@ -151,7 +152,7 @@ def report(session_id: int):  # type: ignore[no-untyped-def]
         "interview_sim/report.html",
         session=session,
         template=bank.templates.get(session.template_key),
-        report=services.build_report(session),
+        report=build_report(session),
     )
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interview_sim.bank import BANK_DIR, CATEGORIES, BankError, load_bank
+from interview_sim.bank import BANK_DIR, BankError, load_bank
+from interview_sim.bank_schemas import CATEGORIES
 
 SMALL = Path(__file__).parent / "bank_small"
 

@@ -133,8 +133,10 @@ def test_open_questions_are_typed_then_rated_against_the_model(app, client, acco
     accounts.seeker()
     session_id = start(client, "standard")
     # Answers may bring follow-ups in: walk until the open (situation) question comes.
-    while not (current := state(app, session_id)).sequence[current.position]["id"].startswith(
-        "situation"
+    while (
+        not (current := state(app, session_id))
+        .sequence[current.position]["id"]
+        .startswith("situation")
     ):
         play_step(app, client, session_id)
     open_position = current.position
