@@ -1,4 +1,6 @@
-"""Fixtures (loaded by the root conftest.py): a fresh database and instance folder per test, on SQLite or PostgreSQL.
+"""Fixtures, loaded by the root conftest.py for the host's and the plugins' tests.
+
+A fresh database and instance folder per test, on SQLite or PostgreSQL.
 
 Set EMPLOISTORE_DATABASE_URL to a PostgreSQL URL to run the suite there (CI does both).
 """

@@ -118,7 +118,9 @@ class Bank:
         """General questions fit everyone; job questions fit their family only."""
         if question.job_family is None:
             return True
-        return family is not None and question.job_family.startswith(family)
+        if family is None:
+            return False
+        return question.job_family.startswith(family) or family.startswith(question.job_family)
 
 
 def _option(data: Mapping[str, Any]) -> Option:
