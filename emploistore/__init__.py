@@ -6,6 +6,7 @@ Plugins import only what this module exports.
 from __future__ import annotations
 
 from emploistore.app import create_app
+from emploistore.catalog.markdown import render_markdown
 from emploistore.catalog.services import ListingLink, listing_link
 from emploistore.database import db, utcnow
 from emploistore.hookspecs import hookimpl
@@ -23,5 +24,6 @@ __all__ = [
     "db",
     "hookimpl",
     "listing_link",
+    "render_markdown",
     "utcnow",
 ]

@@ -79,7 +79,8 @@ def search_documents() -> Iterable[SearchDocument]:
     """Called by ``emploistore reindex``.
 
     Return the content inside the plugin that the store's search should find (course
-    titles, lessons…). They appear under "Dans les services" on the search page.
+    titles, lessons…). They appear under "Dans les services" on the search page. The
+    host provides a request context, so ``url_for`` builds the documents' URLs.
     """
 
 

@@ -26,6 +26,9 @@ SHIPPED_CATALOG = Path(__file__).parent.parent / "catalog.yaml"
 INTERVIEW_TEST_BANK = (
     Path(__file__).parent.parent / "plugins" / "interview_sim" / "tests" / "bank_small"
 )
+MOOC_TEST_COURSES = (
+    Path(__file__).parent.parent / "plugins" / "mooc_player" / "tests" / "courses_small"
+)
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "un mot de passe solide"
 
@@ -81,6 +84,8 @@ def make_app(
             "PAGE_CACHE_SECONDS": 1e-9,
             # The interview simulator's small test bank (its shipped bank has its own test).
             "INTERVIEW_SIM": {"BANK_PATH": str(INTERVIEW_TEST_BANK)},
+            # The MOOC player's small test course (the shipped courses have their own test).
+            "MOOC_PLAYER": {"COURSES_PATH": str(MOOC_TEST_COURSES)},
         }
         config.update(overrides)
         app = create_app(config)

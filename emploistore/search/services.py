@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
+from contextlib import nullcontext
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
@@ -73,7 +74,11 @@ def all_documents() -> Iterator[Mapping[str, Any]]:
     for listing in db.session.scalars(_published_listings()):
         yield listing_document(listing)
     host = plugin_host(current_app)
-    for plugin_name, documents in host.call_each("search_documents"):
+    # Reindexing runs from the command line too: give plugins a request context so that
+    # url_for builds their (relative) URLs.
+    with nullcontext() if has_request_context() else current_app.test_request_context("/"):
+        contributed = host.call_each("search_documents")
+    for plugin_name, documents in contributed:
         for document in documents:
             yield {
                 "key": f"plugin:{plugin_name}:{document.key}",

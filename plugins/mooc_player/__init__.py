@@ -1,0 +1,1 @@
+"""The MOOC player: the store's own online courses, progress, quizzes and certificates."""
