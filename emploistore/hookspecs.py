@@ -104,6 +104,17 @@ def account_tabs(user: Any) -> Iterable[AccountTab]:
 
 
 @hookspec
+def export_user_data(user: Any) -> Mapping[str, Any] | None:
+    """Called when a person downloads their data (POST /compte/export).
+
+    Return everything the plugin keeps about ``user``, as JSON-ready data (it appears
+    under ``services.<plugin>`` in the file), or None when it keeps nothing. Data in the
+    plugin's tables is deleted with the account through their foreign keys to
+    ``user_account`` (declare them with ``ondelete="CASCADE"``).
+    """
+
+
+@hookspec
 def startup(app: Flask) -> None:
     """Called once, after every plugin is loaded and the app is ready, in each process.
 

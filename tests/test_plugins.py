@@ -468,3 +468,43 @@ def test_admin_disables_and_enables_a_plugin(install_plugin, make_app, accounts_
     assert "Désactivé" in client.get("/admin/plugins").get_data(as_text=True)
     client.post(f"/admin/plugins/{name}", data={"enabled": "1"})
     assert client.get(f"/{name}/").status_code == 200
+
+
+def test_export_user_data(install_plugin, make_app, accounts_for):
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import hookimpl
+
+        @hookimpl
+        def export_user_data(user):
+            return {"notes": [f"note de {user.display_name}"]}
+        """,
+    )
+    app = make_app()
+    client, accounts = accounts_for(app)
+    accounts.seeker()
+    exported = client.post("/compte/export").get_json()
+    assert exported["services"][name] == {"notes": ["note de Camille"]}
+
+
+def test_built_in_plugins_export_and_delete_with_the_account(make_app, accounts_for):
+    from tests.fixtures import PASSWORD
+
+    app = make_app()
+    client, accounts = accounts_for(app)
+    accounts.seeker()
+    client.post("/interview-sim/seances", data={"template": "court"})
+    client.post("/mooc-player/cours/cours-test/inscription")
+    exported = client.post("/compte/export").get_json()["services"]
+    assert exported["interview_sim"]["sessions"][0]["template"] == "court"
+    assert exported["mooc_player"]["enrolments"][0]["course"] == "cours-test"
+    assert exported["mooc_player"]["activity"][0]["verb"]["display"]["en-US"] == "registered"
+    assert client.post("/compte/supprimer", data={"delete-password": PASSWORD}).status_code == 303
+    from emploistore.database import db
+
+    with app.app_context():
+        for table in ("interview_sim_session", "mooc_player_enrolment", "mooc_player_statement"):
+            count = db.session.execute(db.text(f"SELECT COUNT(*) FROM {table}")).scalar()  # noqa: S608
+            assert count == 0, table

@@ -17,6 +17,7 @@ from emploistore.catalog.models import Listing
 from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db, utcnow
 from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewFlag, ReviewState
+from emploistore.plugins.manager import plugin_host
 
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the e-mail is unknown, so both answers take the same time.
@@ -185,6 +186,10 @@ def export_user_data(user: User) -> dict[str, Any]:
         "launches": [
             {"service": e.listing.slug, "at": e.created_at.isoformat() + "Z"} for e in launches
         ],
+        "services": {
+            name: data
+            for name, data in plugin_host(current_app).call_each("export_user_data", user=user)
+        },
     }
 
 

@@ -243,8 +243,8 @@ class PluginHost:
             with self.guard(name, hook_name):
                 value = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
                 if value is not None:
-                    # Materialise generators inside the guard so their errors are caught here.
-                    if not isinstance(value, (str, bytes)) and hasattr(value, "__iter__"):
+                    # Run generators inside the guard so their errors are caught here.
+                    if isinstance(value, Iterator):
                         value = list(value)
                     results.append((name, value))
         return results

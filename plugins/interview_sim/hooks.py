@@ -57,5 +57,10 @@ def home_cards(user: Any) -> list[HomeCard]:
 
 
 @hookimpl
+def export_user_data(user: Any) -> dict[str, Any]:
+    return {"sessions": services.export_sessions(user.id)}
+
+
+@hookimpl
 def account_tabs(user: Any) -> list[AccountTab]:
     return [AccountTab(label="Mes entretiens d'entraînement", url=url_for("interview_sim.index"))]

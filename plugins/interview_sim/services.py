@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -306,4 +307,34 @@ def _answered(session: InterviewSession) -> list[AnsweredStep]:
         )
         for answer in session.answers
         if answer.completed
+    ]
+
+
+def export_sessions(user_id: int) -> list[dict[str, Any]]:
+    """Every session of the person with their answers, for the data export."""
+    sessions = db.session.scalars(
+        select(InterviewSession)
+        .where(InterviewSession.user_id == user_id)
+        .order_by(InterviewSession.id)
+    )
+    return [
+        {
+            "template": s.template_key,
+            "job_family": s.job_family,
+            "started_at": s.started_at.isoformat() + "Z",
+            "finished_at": s.finished_at.isoformat() + "Z" if s.finished_at else None,
+            "scores": s.scores,
+            "overall": s.overall,
+            "answers": [
+                {
+                    "step": a.item_id,
+                    "option": a.option_key,
+                    "text": a.answer_text,
+                    "self_rating": a.self_rating,
+                    "timed_out": a.timed_out,
+                }
+                for a in s.answers
+            ],
+        }
+        for s in sessions
     ]

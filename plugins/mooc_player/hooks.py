@@ -83,5 +83,13 @@ def home_cards(user: Any) -> list[HomeCard]:
 
 
 @hookimpl
+def export_user_data(user: Any) -> dict[str, Any]:
+    return {
+        "enrolments": services.export_enrolments(user.id),
+        "activity": services.learner_statements(user.id, user.email),
+    }
+
+
+@hookimpl
 def account_tabs(user: Any) -> list[AccountTab]:
     return [AccountTab(label="Mes cours", url=url_for("mooc_player.index"))]

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emploistore import db, utcnow
 from mooc_player.content import Course, Lesson, Quiz
@@ -138,10 +138,22 @@ def submit(
             )
         )
     score = round(100 * sum(r.correct for r in results) / len(results))
-    attempt.answers = {q.key: sorted(set(answers.get(q.key, []))) for q in quiz.questions}
-    attempt.score = score
-    attempt.passed = score >= quiz.pass_mark
-    attempt.submitted_at = utcnow()
+    # One UPDATE guarded by "not yet submitted": of two posts of the same attempt at
+    # once, exactly one is scored.
+    closed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(
+            answers={q.key: sorted(set(answers.get(q.key, []))) for q in quiz.questions},
+            score=score,
+            passed=score >= quiz.pass_mark,
+            submitted_at=utcnow(),
+        )
+    )
+    if closed.rowcount != 1:
+        db.session.rollback()
+        raise QuizRefused("Cette tentative n'existe pas ou est déjà corrigée.")
+    db.session.refresh(attempt)
     result = {"score": {"scaled": score / 100}, "success": attempt.passed}
     record(user_id, "attempted", course, lesson.key, lesson.title, result)
     record(

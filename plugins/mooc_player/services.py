@@ -224,3 +224,31 @@ def learner_statements(user_id: int, email: str) -> list[dict[str, Any]]:
         select(Statement).where(Statement.user_id == user_id).order_by(Statement.id)
     )
     return [statement_json(row, actor) for row in rows]
+
+
+def export_enrolments(user_id: int) -> list[dict[str, Any]]:
+    """Courses, progress and quiz attempts of the person, for the data export."""
+    from mooc_player.models import QuizAttempt
+
+    rows = []
+    for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id)):
+        attempts = db.session.scalars(
+            select(QuizAttempt).where(QuizAttempt.enrolment_id == enrolment.id)
+        )
+        rows.append(
+            {
+                "course": enrolment.course_slug,
+                "enrolled_at": enrolment.enrolled_at.isoformat() + "Z",
+                "completed_at": enrolment.completed_at.isoformat() + "Z"
+                if enrolment.completed_at
+                else None,
+                "certificate_code": enrolment.certificate_code,
+                "lessons_done": sorted(done_keys(enrolment)),
+                "quiz_attempts": [
+                    {"quiz": a.lesson_key, "score": a.score, "passed": a.passed}
+                    for a in attempts
+                    if a.submitted_at is not None
+                ],
+            }
+        )
+    return rows
