@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from emploistore.cli import accounts, catalog, plugins, serve
+    from emploistore.cli import accounts, backup, catalog, plugins, serve
 
     for command in (
         serve.serve,
@@ -20,6 +20,8 @@ def register_commands(app: Flask) -> None:
         plugins.plugins,
         accounts.admin,
         accounts.user,
+        backup.backup_command,
+        backup.restore_command,
     ):
         app.cli.add_command(command)
 
