@@ -8,9 +8,11 @@ from __future__ import annotations
 from emploistore.app import create_app
 from emploistore.catalog.markdown import render_markdown
 from emploistore.catalog.services import ListingLink, listing_link
+from emploistore.content_files import flatten_messages, read_yaml
 from emploistore.database import db, utcnow
 from emploistore.hookspecs import hookimpl
 from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument
+from emploistore.web.access import admin_required
 
 __version__ = "0.1.0"
 
@@ -20,10 +22,13 @@ __all__ = [
     "ListingLink",
     "SearchDocument",
     "__version__",
+    "admin_required",
     "create_app",
     "db",
+    "flatten_messages",
     "hookimpl",
     "listing_link",
+    "read_yaml",
     "render_markdown",
     "utcnow",
 ]

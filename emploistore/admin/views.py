@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -22,19 +20,9 @@ from emploistore.engagement.models import Review, ReviewState
 from emploistore.engagement.services import moderate_review
 from emploistore.plugins.manager import plugin_host, set_plugin_enabled
 from emploistore.plugins.models import PluginSetting
+from emploistore.web.access import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.get("/")

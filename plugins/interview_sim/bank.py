@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import Schema, ValidationError
 
+from emploistore import flatten_messages, read_yaml
 from interview_sim.bank_schemas import (
     AXES,
     CATEGORIES,
@@ -24,11 +24,6 @@ from interview_sim.bank_schemas import (
     QuestionSchema,
     TemplateSchema,
 )
-
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
 
 BANK_DIR = Path(__file__).parent / "bank"
 
@@ -135,13 +130,9 @@ def _option(data: Mapping[str, Any]) -> Option:
 
 def _read_list(path: Path, base: Path, problems: list[str]) -> list[Any]:
     label = path.relative_to(base).as_posix()
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    except OSError as error:
-        problems.append(f"{label}: cannot read the file ({error.strerror})")
-        return []
-    except yaml.YAMLError as error:
-        problems.append(f"{label}: not valid YAML: {error}")
+    count_before = len(problems)
+    raw = read_yaml(path, label, problems)
+    if len(problems) > count_before:
         return []
     if not isinstance(raw, list):
         problems.append(f"{label}: the file must hold a list")
@@ -163,28 +154,10 @@ def _validated(
         try:
             entries.append(schema.load(item))
         except ValidationError as error:
-            problems += [f"{where}: {line}" for line in _flatten(error.messages)]
+            problems += [f"{where}: {line}" for line in flatten_messages(error.messages)]
         except (TypeError, AttributeError):
             problems.append(f"{where}: must be a mapping")
     return entries
-
-
-def _flatten(messages: Any, path: str = "") -> list[str]:
-    if isinstance(messages, Mapping):
-        lines = []
-        for key, value in messages.items():
-            child = (
-                f"{path}[{key}]"
-                if isinstance(key, int)
-                else (f"{path}.{key}" if path else str(key))
-            )
-            lines += _flatten(value, child)
-        return lines
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{path}: {message}" for message in messages]
-    if isinstance(messages, list):
-        return [line for message in messages for line in _flatten(message, path)]
-    return [f"{path}: {messages}"]
 
 
 def load_bank(base: Path = BANK_DIR) -> Bank:

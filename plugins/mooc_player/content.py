@@ -7,26 +7,19 @@ has exactly one correct choice.``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import Schema, ValidationError
 
-from emploistore import render_markdown
+from emploistore import flatten_messages, read_yaml, render_markdown
 from mooc_player.content_schemas import (
     MAX_RESOURCE_BYTES,
     RESOURCE_SUFFIXES,
     CourseSchema,
     QuizSchema,
 )
-
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
 
 COURSES_DIR = Path(__file__).parent / "courses"
 MIN_LESSONS, MIN_QUIZZES = 12, 3
@@ -120,41 +113,13 @@ class Course:
         return frozenset(lesson.key for lesson in self.lessons if lesson.required)
 
 
-def _load_yaml(path: Path, label: str, problems: list[str]) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    except OSError as error:
-        problems.append(f"{label}: cannot read the file ({error.strerror})")
-    except yaml.YAMLError as error:
-        problems.append(f"{label}: not valid YAML: {error}")
-    return None
-
-
-def _flatten(messages: Any, path: str = "") -> list[str]:
-    if isinstance(messages, Mapping):
-        lines: list[str] = []
-        for key, value in messages.items():
-            child = (
-                f"{path}[{key}]"
-                if isinstance(key, int)
-                else (f"{path}.{key}" if path else str(key))
-            )
-            lines += _flatten(value, child)
-        return lines
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{path}: {message}" for message in messages]
-    if isinstance(messages, list):
-        return [line for message in messages for line in _flatten(message, path)]
-    return [f"{path}: {messages}"]
-
-
 def _validated(raw: Any, schema: Schema, label: str, problems: list[str]) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
         return schema.load(raw)
     except ValidationError as error:
-        problems += [f"{label}: {line}" for line in _flatten(error.messages)]
+        problems += [f"{label}: {line}" for line in flatten_messages(error.messages)]
     except (TypeError, AttributeError):
         problems.append(f"{label}: must be a mapping")
     return None
@@ -172,7 +137,7 @@ def _inside(folder: Path, relative: str, label: str, problems: list[str]) -> Pat
 def _quiz(folder: Path, slug: str, key: str, problems: list[str]) -> Quiz | None:
     label = f"{slug}/quizzes/{key}.yaml"
     data = _validated(
-        _load_yaml(folder / "quizzes" / f"{key}.yaml", label, problems),
+        read_yaml(folder / "quizzes" / f"{key}.yaml", label, problems),
         QuizSchema(),
         label,
         problems,
@@ -216,7 +181,7 @@ def load_course(folder: Path, problems: list[str]) -> Course | None:
     slug = folder.name
     label = f"{slug}/course.yaml"
     data = _validated(
-        _load_yaml(folder / "course.yaml", label, problems), CourseSchema(), label, problems
+        read_yaml(folder / "course.yaml", label, problems), CourseSchema(), label, problems
     )
     if data is None:
         return None

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from emploistore import admin_required
 from mooc_player import quizzes, services, stats
 from mooc_player.certificates import certificate_pdf
 from mooc_player.content import Course, Lesson
@@ -242,26 +243,15 @@ def my_activity() -> Response:
     )
 
 
-def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.get("/admin")
-@admin_only
+@admin_required
 def admin() -> str:
     figures = [stats.course_figures(course) for course in services.courses().values()]
     return render_template("mooc_player/admin.html", figures=figures)
 
 
 @bp.get("/admin/activite.json")
-@admin_only
+@admin_required
 def admin_activity() -> Response:
     return Response(
         json.dumps(stats.aggregated_activity(), ensure_ascii=False, indent=2),
