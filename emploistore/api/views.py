@@ -46,9 +46,11 @@ def services() -> Response:
         terms = search_terms(filters, theme.slug if theme else None)
         results = search_catalog(args["q"], terms, page, per_page)
         ids = [int(hit.key.split(":", 1)[1]) for hit in results.hits]
-        items, total = catalog.listings_by_ids(ids), results.total
+        items, total = catalog.listings_by_ids(ids, themes=True), results.total
     else:
-        found = catalog.listing_page(filters, "pertinence", page, per_page, theme=theme)
+        found = catalog.listing_page(
+            filters, "pertinence", page, per_page, theme=theme, themes=True
+        )
         items, total = found.items, found.total
     return jsonify(
         items=[dump_service(listing) for listing in items],

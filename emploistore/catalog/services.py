@@ -149,14 +149,14 @@ def listing_page(
     page: int = 1,
     per_page: int = 20,
     theme: Theme | None = None,
+    themes: bool = False,
 ) -> ListingPage:
     query = apply_filters(visible_listings(), filters)
     if theme is not None:
         query = in_theme(query, theme)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(
-        order(query, sort, theme).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    ordered = order(query, sort, theme).limit(per_page).offset((page - 1) * per_page)
+    items = db.session.scalars(with_themes(ordered) if themes else ordered).all()
     return ListingPage(items=list(items), total=total or 0, page=page, per_page=per_page)
 
 
@@ -196,12 +196,18 @@ def listing_link(slug: str) -> ListingLink | None:
     )
 
 
-def listings_by_ids(ids: Sequence[int]) -> list[Listing]:
+def with_themes(query: Select[Any]) -> Select[Any]:
+    """Load every listing's themes with the list (the API shows them): no query per item."""
+    return query.options(
+        joinedload(Listing.theme).joinedload(Theme.parent), selectinload(Listing.extra_themes)
+    )
+
+
+def listings_by_ids(ids: Sequence[int], themes: bool = False) -> list[Listing]:
     """Visible listings in the given order (search results come back as ids)."""
     if not ids:
         return []
-    found = {
-        listing.id: listing
-        for listing in db.session.scalars(visible_listings().where(Listing.id.in_(ids)))
-    }
+    query = visible_listings().where(Listing.id.in_(ids))
+    rows = db.session.scalars(with_themes(query) if themes else query)
+    found = {listing.id: listing for listing in rows}
     return [found[i] for i in ids if i in found]

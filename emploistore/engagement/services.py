@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from emploistore.accounts.models import User
 from emploistore.catalog.models import Listing
@@ -97,6 +98,7 @@ def visible_reviews(listing: Listing, limit: int = 20) -> list[Review]:
     return list(
         db.session.scalars(
             select(Review)
+            .options(joinedload(Review.user))
             .where(Review.listing_id == listing.id, Review.state != ReviewState.HIDDEN)
             .order_by(Review.updated_at.desc())
             .limit(limit)

@@ -74,7 +74,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_down(error: OperationalError) -> tuple[Response | str, int]:
-        log.error("database error: %s", error.orig.__class__.__name__)
+        # The error code names the cause (SQLITE_BUSY is "database is locked", SQLITE_FULL a
+        # full disk) without the driver's message, which may quote stored values.
+        orig = error.orig
+        code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
+        log.error("database error: %s %s", orig.__class__.__name__, code or "")
         db.session.rollback()
         return error_response(
             503,
