@@ -6,6 +6,10 @@ hand-written ``GET`` request with ``Connection: close``, the response read until
 status line (and ``Content-Length``) parsed. It only ever targets the loopback address, and every
 run is bounded both in time and in request count, so it always stops by itself.
 
+For scenarios with sessions (bench/load.py), ``build_request`` writes any method with extra
+headers and a body (a form ``POST``), ``send`` sends such a request, ``Response.header_values``
+reads response headers and ``CookieJar`` keeps one client's cookies.
+
 ``StoreServer`` starts ``emploistore serve`` exactly as a user would, in a fresh temporary
 instance folder, and always stops it and removes the folder again.
 """
@@ -25,7 +29,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -63,11 +67,25 @@ def free_port(host: str = LOOPBACK) -> int:
 
 @dataclass(frozen=True)
 class Response:
-    """What the benchmark needs from a response: status, body and whether it was complete."""
+    """What the benchmark needs from a response: status, body and whether it was complete.
+
+    ``head`` holds the raw header lines (status line excluded), parsed only on demand.
+    """
 
     status: int
     body: bytes
     complete: bool
+    head: bytes = b""
+
+    def header_values(self, name: str) -> list[str]:
+        """The values of every header called ``name`` (case-insensitive), in order."""
+        wanted = name.lower().encode("ascii")
+        values = []
+        for line in self.head.split(b"\r\n"):
+            key, colon, value = line.partition(b":")
+            if colon and key.strip().lower() == wanted:
+                values.append(value.strip().decode("latin-1"))
+        return values
 
 
 def parse_response(raw: bytes) -> Response:
@@ -82,8 +100,9 @@ def parse_response(raw: bytes) -> Response:
     except (IndexError, ValueError):
         return Response(0, b"", False)
     body = raw[head_end + 4 :]
+    head = raw[status_line_end + 2 : head_end]
     complete = True
-    for line in raw[status_line_end + 2 : head_end].split(b"\r\n"):
+    for line in head.split(b"\r\n"):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             try:
@@ -91,7 +110,7 @@ def parse_response(raw: bytes) -> Response:
             except ValueError:
                 complete = False
             break
-    return Response(status, body, complete)
+    return Response(status, body, complete, head)
 
 
 def request_bytes(host: str, port: int, path: str) -> bytes:
@@ -100,6 +119,44 @@ def request_bytes(host: str, port: int, path: str) -> bytes:
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: emploistore-bench\r\n"
         "Accept: */*\r\nConnection: close\r\n\r\n"
     ).encode("ascii")
+
+
+def build_request(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: bytes = b"",
+) -> bytes:
+    """The raw bytes of any request (``Connection: close``), with extra headers and a body.
+
+    ``Content-Length`` is added whenever there is a body or the method is ``POST``.
+    """
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "User-Agent: emploistore-bench",
+        "Accept: */*",
+        "Connection: close",
+    ]
+    for name, value in (headers or {}).items():
+        if any(char in name or char in value for char in "\r\n"):
+            raise ValueError(f"header {name!r} holds a line break")
+        lines.append(f"{name}: {value}")
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+async def send(
+    host: str, port: int, payload: bytes, timeout: float = DEFAULT_REQUEST_TIMEOUT
+) -> Response:
+    """Send raw request bytes (see ``build_request``) on a new connection; read until EOF."""
+    require_loopback(host)
+    async with asyncio.timeout(timeout):
+        return await _fetch(host, port, payload)
 
 
 async def fetch(
@@ -129,6 +186,51 @@ def fetch_json(host: str, port: int, path: str, timeout: float = DEFAULT_REQUEST
     if response.status != 200 or not response.complete:
         raise RuntimeError(f"GET {path} answered {response.status or 'garbage'}")
     return json.loads(response.body)
+
+
+class CookieJar:
+    """The cookies of one client of one server: name → value, sent back on every request.
+
+    Enough for a benchmark against a single host: domain, path and ``Secure`` are ignored
+    (the store marks its session cookie ``Secure``; a browser would not send it over plain
+    http, this client does), and a cookie is dropped when the server expires it.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def update(self, response: Response) -> None:
+        """Apply the response's ``Set-Cookie`` headers."""
+        for header in response.header_values("set-cookie"):
+            pair, *attributes = header.split(";")
+            name, equals, value = pair.partition("=")
+            name, value = name.strip(), value.strip().strip('"')
+            if not equals or not name:
+                continue
+            if not value or _expires_now(attributes):
+                self.values.pop(name, None)
+            else:
+                self.values[name] = value
+
+    def header(self) -> str:
+        """The ``Cookie`` header value ("" when the jar is empty)."""
+        return "; ".join(f"{name}={value}" for name, value in self.values.items())
+
+    def clear(self) -> None:
+        self.values.clear()
+
+
+def _expires_now(attributes: list[str]) -> bool:
+    for attribute in attributes:
+        key, _, value = attribute.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if key == "max-age":
+            with contextlib.suppress(ValueError):
+                if int(value) <= 0:
+                    return True
+        elif key == "expires" and "1970" in value:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,14 +474,22 @@ class StoreServer:
     ) -> None:
         self.stop()
 
+    def environment(self) -> dict[str, str]:
+        """The server's environment, also right for ``emploistore`` commands on its store.
+
+        No EMPLOISTORE_* setting is inherited (a DATABASE_URL, say): the store must be fresh;
+        only ``extra_env`` and the temporary instance folder are set.
+        """
+        env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+        env.update(self.extra_env)
+        env["EMPLOISTORE_INSTANCE_PATH"] = str(self.instance_path)
+        return env
+
     def start(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="emploistore-bench-"))
         self.instance_path.mkdir()
         self.port = free_port(self.host)
-        # Inherit no EMPLOISTORE_* setting (a DATABASE_URL, say): the store must be fresh.
-        env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
-        env.update(self.extra_env)
-        env["EMPLOISTORE_INSTANCE_PATH"] = str(self.instance_path)
+        env = self.environment()
         command = [
             "emploistore",
             "serve",
