@@ -14,7 +14,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        # Not just 'self': Chromium and Safari also apply form-action to the redirect that
+        # answers a form, and "Ouvrir le service" answers with a redirect to the partner.
+        "form-action 'self' https:",
         "frame-ancestors 'none'",
     ]
 )

@@ -1,0 +1,1 @@
+"""Browser end-to-end tests and the accessibility audit (see conftest.py)."""
