@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
+from emploistore.api.openapi import openapi_document
 from emploistore.api.problems import problem
 from emploistore.catalog import services as catalog
 from emploistore.catalog.filters import search_terms
@@ -68,11 +69,22 @@ def service(slug: str) -> Response:
     return jsonify(dump_service(listing, detail=True))
 
 
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    slugs = sorted(
+        slug
+        for theme in catalog.top_themes()
+        for slug in (theme.slug, *(c.slug for c in theme.children))
+    )
+    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/"), slugs))
+
+
 @bp.get("/")
 def index() -> Response:
     return jsonify(
         name="Emploi Store API",
         version="v1",
+        openapi=url_for("api.openapi", _external=True),
         endpoints=[
             url_for("api.themes", _external=True),
             url_for("api.services", _external=True),

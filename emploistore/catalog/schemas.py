@@ -32,7 +32,10 @@ class SubThemeSchema(Schema):
 
 class ThemeSchema(SubThemeSchema):
     position = fields.Integer()
-    subthemes = fields.Method("get_subthemes")
+    subthemes = fields.Method(
+        "get_subthemes",
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/SubTheme"}},
+    )
 
     def get_subthemes(self, theme: Theme) -> list[dict[str, Any]]:
         return SubThemeSchema(many=True).dump(theme.children)
@@ -43,13 +46,22 @@ class ServiceSchema(Schema):
     name = fields.String()
     promise = fields.String()
     kind = fields.String()
-    theme = fields.Function(lambda listing: listing.main_theme.slug)
+    theme = fields.Function(lambda listing: listing.main_theme.slug, metadata={"type": "string"})
     subtheme = fields.Function(
-        lambda listing: listing.theme.slug if listing.theme.parent_id else None
+        lambda listing: listing.theme.slug if listing.theme.parent_id else None,
+        metadata={"type": "string", "nullable": True},
     )
-    extra_themes = fields.Function(lambda listing: [t.slug for t in listing.extra_themes])
+    extra_themes = fields.Function(
+        lambda listing: [t.slug for t in listing.extra_themes],
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
     provider = fields.Function(
-        lambda listing: {"slug": listing.organisation.slug, "name": listing.organisation.name}
+        lambda listing: {"slug": listing.organisation.slug, "name": listing.organisation.name},
+        metadata={
+            "type": "object",
+            "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+            "required": ["slug", "name"],
+        },
     )
     audience = fields.List(fields.String())
     free = fields.Boolean(attribute="is_free")
@@ -57,10 +69,19 @@ class ServiceSchema(Schema):
     platforms = fields.List(fields.String())
     featured = fields.Boolean()
     rating = fields.Function(
-        lambda listing: {"average": listing.rating_average, "count": listing.rating_count}
+        lambda listing: {"average": listing.rating_average, "count": listing.rating_count},
+        metadata={
+            "type": "object",
+            "properties": {
+                "average": {"type": "number", "nullable": True},
+                "count": {"type": "integer"},
+            },
+            "required": ["average", "count"],
+        },
     )
     url = fields.Function(
-        lambda listing: url_for("catalog.service", slug=listing.slug, _external=True)
+        lambda listing: url_for("catalog.service", slug=listing.slug, _external=True),
+        metadata={"type": "string", "format": "uri"},
     )
 
 
@@ -70,7 +91,7 @@ class ServiceDetailSchema(ServiceSchema):
     launch_count = fields.Integer()
     published_at = fields.Function(
         lambda listing: listing.published_at.isoformat() + "Z" if listing.published_at else None,
-        metadata={"type": "string", "format": "date-time"},
+        metadata={"type": "string", "format": "date-time", "nullable": True},
     )
 
 

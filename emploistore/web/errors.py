@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -48,11 +48,16 @@ def error_response(status: int, detail: str | None = None) -> tuple[Response | s
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> Response:
         status = error.code or 500
         if isinstance(error, InternalServerError):
-            return error_response(500)
-        return error_response(status)
+            return make_response(error_response(500))
+        response = make_response(error_response(status))
+        # Keep what the exception says beyond the body, e.g. Allow on a 405 (RFC 9110).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
