@@ -34,8 +34,7 @@ def _own_session(session_id: int) -> InterviewSession:
     return session
 
 
-@bp.get("/")
-def index() -> str:
+def _index_page(errors: dict[str, str]) -> str:
     bank = services.current_bank()
     signed_in = current_user.is_authenticated
     return render_template(
@@ -45,8 +44,13 @@ def index() -> str:
         unfinished=services.unfinished_session(current_user.id) if signed_in else None,
         history=services.history(current_user.id) if signed_in else [],
         axis_labels=services.AXIS_LABELS,
-        errors={},
+        errors=errors,
     )
+
+
+@bp.get("/")
+def index() -> str:
+    return _index_page({})
 
 
 @bp.post("/seances")
@@ -60,16 +64,7 @@ def start() -> Response | tuple[str, int]:
             countdown=request.form.get("countdown") == "1",
         )
     except services.StepRefused as error:
-        bank = services.current_bank()
-        return render_template(
-            "interview_sim/index.html",
-            templates=list(bank.templates.values()),
-            families=bank.families,
-            unfinished=services.unfinished_session(current_user.id),
-            history=services.history(current_user.id),
-            axis_labels=services.AXIS_LABELS,
-            errors={error.field: str(error)},
-        ), 422
+        return _index_page({error.field: str(error)}), 422
     return redirect(url_for("interview_sim.step", session_id=session.id), code=303)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from emploistore import db, utcnow
 from mooc_player.content import Course, Lesson, Quiz
 from mooc_player.models import Enrolment, QuizAttempt
-from mooc_player.services import _complete, record
+from mooc_player.services import complete_lesson, record
 
 
 class QuizRefused(RuntimeError):
@@ -160,6 +160,6 @@ def submit(
         user_id, "passed" if attempt.passed else "failed", course, lesson.key, lesson.title, result
     )
     if attempt.passed:
-        _complete(user_id, course, enrolment, lesson, result)
+        complete_lesson(user_id, course, enrolment, lesson, result)
     db.session.commit()
     return attempt, results

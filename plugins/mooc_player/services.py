@@ -153,18 +153,19 @@ def mark_done(user_id: int, course: Course, enrolment: Enrolment, lesson: Lesson
     """A text, resource or video lesson done; quizzes are done by passing them."""
     if lesson.kind == "quiz":
         raise ValueError("a quiz is done by passing it")
-    newly = _complete(user_id, course, enrolment, lesson, None)
+    newly = complete_lesson(user_id, course, enrolment, lesson, None)
     db.session.commit()
     return newly
 
 
-def _complete(
+def complete_lesson(
     user_id: int,
     course: Course,
     enrolment: Enrolment,
     lesson: Lesson,
     result: dict[str, Any] | None,
 ) -> bool:
+    """Mark a lesson done (once), log it, and finish the course when it was the last."""
     progress = _progress(enrolment, lesson)
     if progress.completed_at is not None:
         return False
