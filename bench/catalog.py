@@ -46,26 +46,23 @@ import asyncio
 import json
 import math
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from loadgen import (
     DEFAULT_MAX_REQUESTS,
     LoadResult,
-    ServerError,
-    StoreServer,
     cpu_seconds,
     fetch_json,
     rotate,
     run_load,
 )
+from store_server import ServerError, StoreServer, run_benchmark
 
 SEARCH_QUERIES = [
     "cv",
@@ -83,7 +80,7 @@ GOAL_RATIO = 0.40  # a page serves at least 40 % of the minimal route's requests
 GOAL_P95_MS = 50.0  # and answers 95 % of requests within 50 ms
 OTHER_CPU_WARNING = 0.10  # warn when other programs took over 10 % of the CPU in a window
 
-EXIT_OK, EXIT_ERRORS, EXIT_SERVER, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ERRORS = 0, 1  # 2 (server) and 130 (interrupted): see run_benchmark
 
 
 @dataclass(frozen=True)
@@ -351,21 +348,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if any(result.errors for result in results) else EXIT_OK
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop the server on `kill` too
-    try:
-        return run(args)
-    except ServerError as error:
-        print(f"server problem: {error}", file=sys.stderr)
-        return EXIT_SERVER
-    except KeyboardInterrupt:
-        print("\ninterrupted; the server was stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    return run_benchmark(lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -81,14 +81,12 @@ import asyncio
 import math
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from load_users import (
     ACCOUNT_PASSWORD,
@@ -102,14 +100,13 @@ from load_users import (
 )
 from loadgen import (
     DEFAULT_MAX_REQUESTS,
-    ServerError,
-    StoreServer,
     cpu_seconds,
     fetch_json,
     machine_cpu_seconds,
     percentile,
     require_loopback,
 )
+from store_server import ServerError, StoreServer, run_benchmark
 
 WORKERS = 4
 SAFE_DATABASES = frozenset({"test", "loadbench"})
@@ -120,7 +117,7 @@ OTHER_CPU_WARNING = 0.10  # warn when other programs took over 10 % of the CPU
 
 LOG_PREFIX = re.compile(r"^(\[[^\]]*\]\s*)+")
 
-EXIT_OK, EXIT_SERVER, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK = 0  # 2 (server or setup) and 130 (interrupted): see run_benchmark
 
 
 class SetupError(RuntimeError):
@@ -564,24 +561,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop the server on `kill` too
-    try:
-        return run(args)
-    except ServerError as error:
-        print(f"server problem: {error}", file=sys.stderr)
-        return EXIT_SERVER
-    except SetupError as error:
-        print(f"setup problem: {error}", file=sys.stderr)
-        return EXIT_SERVER
-    except KeyboardInterrupt:
-        print("\ninterrupted; the server was stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    return run_benchmark(lambda: run(args), SetupError)
 
 
 if __name__ == "__main__":
