@@ -18,12 +18,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emploistore import cli, web
     from emploistore.accounts import views as accounts_views
     from emploistore.accounts.services import load_user
+    from emploistore.admin import models as _admin_models  # noqa: F401 - tables
     from emploistore.admin import views as admin_views
     from emploistore.api import views as api_views
     from emploistore.catalog import views as catalog_views
     from emploistore.catalog.loader import disabled_plugins
     from emploistore.engagement import views as engagement_views
     from emploistore.extensions import babel, csrf, db, login_manager, migrate
+    from emploistore.oauth import views as oauth_views
+    from emploistore.oauth.server import init_oauth
+    from emploistore.partners import models as _partner_models  # noqa: F401 - tables
     from emploistore.plugins.manager import PluginHost
     from emploistore.search import views as search_views
     from emploistore.search.services import init_search
@@ -44,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     init_search(app, config.get("SEARCH_BACKEND") if config else None)
+    init_oauth(app)
 
     web.init_web(app)
     for module in (
@@ -53,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         engagement_views,
         admin_views,
         api_views,
+        oauth_views,
     ):
         app.register_blueprint(module.bp)
     cli.register_commands(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,17 @@ DEFAULTS: dict[str, Any] = {
     # often (seconds; 0 turns the cache off) and never keep a page longer than the max age.
     "PAGE_CACHE_SECONDS": 2.0,
     "PAGE_CACHE_MAX_AGE": 60.0,
+    # OAuth 2.0 / OpenID Connect. The issuer defaults to the address the request came to;
+    # set it (e.g. "https://store.example.fr") behind a proxy or with several servers.
+    "OAUTH_ISSUER": None,
+    # PEM file of the RSA key that signs ID tokens; default: created in the instance folder.
+    # Several servers must share one file (like the secret key).
+    "OAUTH_SIGNING_KEY_FILE": None,
+    "OAUTH_CODE_SECONDS": 60,
+    "OAUTH_ACCESS_TOKEN_SECONDS": 600,  # tokens that act for a job seeker
+    "OAUTH_CLIENT_TOKEN_SECONDS": 3600,  # client_credentials tokens (a partner's own)
+    "OAUTH_REFRESH_TOKEN_DAYS": 30,
+    "OAUTH_ID_TOKEN_SECONDS": 600,
 }
 
 
@@ -116,14 +127,16 @@ def checked_secret_key(app: Flask) -> str:
         raise ConfigurationError(
             "EMPLOISTORE_SECRET_KEY is not set; production refuses to start without one."
         )
-    return _instance_secret_key(Path(app.instance_path) / SECRET_KEY_FILE)
+    return instance_secret(
+        Path(app.instance_path) / SECRET_KEY_FILE, lambda: secrets.token_urlsafe(48)
+    )
 
 
-def _instance_secret_key(path: Path) -> str:
-    """Read the embedded secret key, creating it (owner-only) on first start."""
+def instance_secret(path: Path, make: Callable[[], str]) -> str:
+    """Read a secret kept in the instance folder, creating it (owner-only) the first time."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    key = secrets.token_urlsafe(48)
+    key = make()
     # Written in full under a private name, then linked into place: os.link fails if the
     # file exists, so when several workers start at once exactly one key wins, and no
     # worker can read a file that is still empty.

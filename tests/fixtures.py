@@ -221,3 +221,92 @@ def accounts_for() -> Callable[[Flask], tuple[FlaskClient, Accounts]]:
         return client, Accounts(app, client)
 
     return build
+
+
+class LiveStore:
+    """The app served over real HTTP on 127.0.0.1 (a threaded WSGI server in this process)."""
+
+    def __init__(self, app: Flask) -> None:
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def live_store(app: Flask) -> Iterator[LiveStore]:
+    store = LiveStore(app)
+    yield store
+    store.stop()
+
+
+class Partners:
+    """Partner organisations and OAuth clients created through the services."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+
+    def organisation(
+        self, name: str = "Jobboard Exemple", domain: str = "jobboard.example"
+    ) -> dict[str, Any]:
+        """An approved organisation, its owner account and its publishing client."""
+        from emploistore.accounts.services import create_user
+        from emploistore.database import db
+        from emploistore.partners.organisations import create_partner
+
+        self.count += 1
+        with self.app.app_context():
+            owner = create_user(f"owner{self.count}@{domain}", PASSWORD, role="partner")
+            organisation, new = create_partner(name, domain, owner)
+            db.session.commit()
+            return {
+                "id": organisation.id,
+                "slug": organisation.slug,
+                "owner_email": owner.email,
+                "domain": domain,
+                "client_id": new.client.client_id,
+                "client_secret": new.secret,
+            }
+
+    def client(
+        self,
+        organisation: dict[str, Any],
+        *,
+        redirect_uris: tuple[str, ...] | None = None,
+        scope: str = "openid profile email favorites:read cv:read",
+        confidential: bool = True,
+        name: str = "Appli partenaire",
+    ) -> dict[str, Any]:
+        """A delegation client of the organisation (authorization code + PKCE)."""
+        from emploistore.catalog.models import Organisation
+        from emploistore.database import db
+        from emploistore.partners.organisations import create_client
+
+        uris = redirect_uris or (f"https://app.{organisation['domain']}/callback",)
+        with self.app.app_context():
+            org = db.session.get(Organisation, organisation["id"])
+            new = create_client(
+                org, None, name, redirect_uris=list(uris), scope=scope, confidential=confidential
+            )
+            db.session.commit()
+            return {
+                "client_id": new.client.client_id,
+                "client_secret": new.secret,
+                "redirect_uri": uris[0],
+            }
+
+
+@pytest.fixture
+def partners(app: Flask) -> Partners:
+    return Partners(app)

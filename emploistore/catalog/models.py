@@ -37,7 +37,18 @@ AUDIENCES = (
 )
 
 
+class OrganisationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Organisation(db.Model):
+    """A provider of services; partners apply for one and an administrator approves it.
+
+    Organisations that come from catalog.yaml are approved from the start.
+    """
+
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +56,15 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     website: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=OrganisationStatus.APPROVED.value)
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == OrganisationStatus.APPROVED.value
 
     listings: Mapped[list[Listing]] = relationship(back_populates="organisation")
 
@@ -116,6 +135,11 @@ class Listing(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A partner service that needs the seeker signed in: launching goes through the OpenID
+    # Connect third-party-initiated log-in of this client (see oauth/launch.py).
+    sign_in_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("oauth_client.id", ondelete="SET NULL"), default=None
+    )
 
     theme: Mapped[Theme] = relationship()
     organisation: Mapped[Organisation] = relationship(back_populates="listings")

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from emploistore.cli import accounts, backup, catalog, plugins, serve
+    from emploistore.cli import accounts, backup, catalog, partners, plugins, serve
 
     for command in (
         serve.serve,
@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
         plugins.plugins,
         accounts.admin,
         accounts.user,
+        partners.partner,
         backup.backup_command,
         backup.restore_command,
     ):
