@@ -19,6 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emploistore.accounts import views as accounts_views
     from emploistore.accounts.services import load_user
     from emploistore.admin import models as _admin_models  # noqa: F401 - tables
+    from emploistore.admin import partners as admin_partners
+    from emploistore.admin import review as admin_review
     from emploistore.admin import views as admin_views
     from emploistore.api import views as api_views
     from emploistore.catalog import views as catalog_views
@@ -27,7 +29,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emploistore.extensions import babel, csrf, db, login_manager, migrate
     from emploistore.oauth import views as oauth_views
     from emploistore.oauth.server import init_oauth
+    from emploistore.partners import api as partner_api
     from emploistore.partners import models as _partner_models  # noqa: F401 - tables
+    from emploistore.partners import portal as partner_portal
+    from emploistore.partners.stats import init_view_counter
     from emploistore.plugins.manager import PluginHost
     from emploistore.search import views as search_views
     from emploistore.search.services import init_search
@@ -59,8 +64,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         admin_views,
         api_views,
         oauth_views,
+        partner_portal,
+        admin_partners,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(partner_api.bp)
+    app.register_blueprint(admin_review.bp)
+    app.register_blueprint(partner_api.media_bp)
+    init_view_counter(app)
     cli.register_commands(app)
 
     host = PluginHost(app, disabled=disabled_plugins(app.config["CATALOG"]))

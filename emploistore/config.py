@@ -57,6 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "OAUTH_CLIENT_TOKEN_SECONDS": 3600,  # client_credentials tokens (a partner's own)
     "OAUTH_REFRESH_TOKEN_DAYS": 30,
     "OAUTH_ID_TOKEN_SECONDS": 600,
+    # Service page views are counted in each worker and written this often (seconds).
+    "STATS_FLUSH_SECONDS": 5.0,
 }
 
 

@@ -291,7 +291,7 @@ class Partners:
         """A delegation client of the organisation (authorization code + PKCE)."""
         from emploistore.catalog.models import Organisation
         from emploistore.database import db
-        from emploistore.partners.organisations import create_client
+        from emploistore.partners.clients import create_client
 
         uris = redirect_uris or (f"https://app.{organisation['domain']}/callback",)
         with self.app.app_context():

@@ -236,6 +236,7 @@ def test_the_consent_screen_speaks_plain_french(
     )
     page = browser(live_store).get(url, allow_redirects=False)
     assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
     assert "Jobboard Exemple" in page.text
     assert "Lire les CV que vous avez créés" in page.text
     assert "Connaître votre adresse e-mail" in page.text
@@ -812,3 +813,85 @@ def test_cli_partner_create_refuses_bad_input(
     assert result.exit_code != 0
     assert message in result.output
     assert _sql(app, "SELECT COUNT(*) FROM oauth_client")[0][0] == 0
+
+
+# --- details found while documenting -------------------------------------------------------
+
+
+def test_every_error_redirect_carries_the_issuer(
+    live_store: Any, app_client: dict, seeker: int
+) -> None:
+    for changes in ({"code_challenge_method": "plain"}, {"scope": "openid nonsense"}):
+        url = live_store.url + "/oauth/authorize?" + _authorize_query(app_client, **changes)
+        answer = browser(live_store).get(url, allow_redirects=False)
+        assert parse_qs(urlsplit(answer.headers["Location"]).query)["iss"] == [live_store.url]
+    url = live_store.url + "/oauth/authorize?" + _authorize_query(app_client, prompt="none")
+    answer = browser(live_store).get(url, allow_redirects=False)
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    assert query["error"] == ["consent_required"] and query["iss"] == [live_store.url]
+
+
+def test_prompt_login_asks_for_a_fresh_log_in(
+    live_store: Any, app_client: dict, seeker: int
+) -> None:
+    seeker_browser = browser(live_store)
+    url = live_store.url + "/oauth/authorize?" + _authorize_query(app_client, prompt="login")
+    answer = seeker_browser.get(url, allow_redirects=False)
+    login = urlsplit(answer.headers["Location"])
+    assert login.path == "/compte/connexion"
+    back = parse_qs(login.query)["next"][0]
+    assert "prompt" not in parse_qs(urlsplit(back).query)
+    # The session was ended: the consent screen needs the log-in first.
+    again = seeker_browser.get(live_store.url + back, allow_redirects=False)
+    assert urlsplit(again.headers["Location"]).path == "/compte/connexion"
+
+
+def test_claims_leave_out_an_empty_name(live_store: Any, accounts: Any, app_client: dict) -> None:
+    accounts.create(SEEKER, name="")
+    _, token, _ = code_flow(live_store, app_client, scope="openid profile")
+    info = bearer(live_store, "/oauth/userinfo", token["access_token"]).json()
+    assert "name" not in info and info["locale"] == "fr-FR"
+
+
+def test_bearer_challenges_follow_rfc_6750(live_store: Any, org: dict) -> None:
+    missing = requests.get(live_store.url + "/api/v1/partner/listings")
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == 'Bearer realm="Emploi Store"'
+    wrong = bearer(live_store, "/api/v1/partner/listings", "not-a-token")
+    assert wrong.headers["WWW-Authenticate"].startswith("Bearer ")
+    assert 'error="invalid_token"' in wrong.headers["WWW-Authenticate"]
+    session = OAuth2Session(org["client_id"], org["client_secret"], scope="stats:read")
+    token = session.fetch_token(live_store.url + "/oauth/token", grant_type="client_credentials")
+    scoped = bearer(live_store, "/api/v1/partner/listings", token["access_token"])
+    assert scoped.status_code == 403
+    assert 'error="insufficient_scope"' in scoped.headers["WWW-Authenticate"]
+
+
+def test_a_misspelt_signing_key_file_is_an_error_not_a_new_key(
+    make_app: Any, tmp_path: Any
+) -> None:
+    from emploistore.config import ConfigurationError
+
+    app = make_app(OAUTH_SIGNING_KEY_FILE=str(tmp_path / "no-such-key.pem"))
+    with pytest.raises(ConfigurationError, match="OAUTH_SIGNING_KEY_FILE"):
+        app.test_client().get("/oauth/jwks")
+    assert not (tmp_path / "no-such-key.pem").exists()
+
+
+def test_connected_apps_show_the_last_use(live_store: Any, app_client: dict, seeker: int) -> None:
+    code_flow(live_store, app_client)
+    assert _sql(live_store.app, "SELECT last_used_at FROM oauth_consent")[0][0] is not None
+    page = browser(live_store).get(live_store.url + "/compte/applications").text
+    assert "Dernière connexion le" in page
+
+
+def test_the_data_export_lists_connected_apps(
+    live_store: Any, app_client: dict, seeker: int
+) -> None:
+    code_flow(live_store, app_client, scope="openid email")
+    seeker_browser = browser(live_store)
+    exported = seeker_browser.post(live_store.url + "/compte/export").json()
+    [app] = exported["connected_apps"]
+    assert app["application"] == "Appli partenaire"
+    assert app["organisation"] == "Jobboard Exemple"
+    assert set(app["scope"].split()) == {"openid", "email"}

@@ -18,7 +18,16 @@ from tests.fixtures import PASSWORD, Accounts
 
 TEMPLATES = Path(__file__).parent.parent / "emploistore" / "templates"
 CSRF_MESSAGE = "Le formulaire a expiré ou a été envoyé d'ailleurs. Rechargez la page et réessayez."
-EXEMPT_FROM_CSRF = {"/services/<slug>/lancer", "/langue"}
+EXEMPT_FROM_CSRF = {
+    "/services/<slug>/lancer",
+    "/langue",
+    # OAuth endpoints called by partner servers: they authenticate the client (secret or
+    # bearer token), never a browser cookie, so there is nothing for a forged form to use.
+    "/oauth/token",
+    "/oauth/revoke",
+    "/oauth/introspect",
+    "/oauth/userinfo",
+}
 
 
 def page_text(response) -> str:

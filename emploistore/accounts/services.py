@@ -15,8 +15,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from emploistore.accounts.models import FailedLogin, Role, User
 from emploistore.catalog.models import Listing
 from emploistore.catalog.state import bump_catalog_version
-from emploistore.database import db, utcnow
+from emploistore.database import db
 from emploistore.engagement.models import Favourite, LaunchEvent, Review, ReviewFlag, ReviewState
+from emploistore.oauth.models import OAuthConsent
+from emploistore.partners.models import Membership, utcnow
 from emploistore.plugins.manager import plugin_host
 
 MIN_PASSWORD_LENGTH = 10
@@ -146,6 +148,25 @@ def set_role(user: User, role: str) -> None:
     db.session.commit()
 
 
+def connected_apps(user: User) -> list[dict[str, Any]]:
+    """The partner applications the person allowed, for their data export."""
+    consents = db.session.scalars(
+        select(OAuthConsent)
+        .where(OAuthConsent.user_id == user.id)
+        .order_by(OAuthConsent.granted_at)
+    )
+    return [
+        {
+            "application": c.client.name,
+            "organisation": c.client.organisation.name,
+            "scope": c.scope,
+            "granted_at": c.granted_at.isoformat() + "Z",
+            "last_used_at": c.last_used_at.isoformat() + "Z" if c.last_used_at else None,
+        }
+        for c in consents
+    ]
+
+
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything the store keeps about a person, in a form they can read and reuse."""
     favourites = db.session.scalars(
@@ -185,6 +206,11 @@ def export_user_data(user: User) -> dict[str, Any]:
         ],
         "launches": [
             {"service": e.listing.slug, "at": e.created_at.isoformat() + "Z"} for e in launches
+        ],
+        "connected_apps": connected_apps(user),
+        "partner_organisations": [
+            {"organisation": m.organisation.name, "role": m.role}
+            for m in db.session.scalars(select(Membership).where(Membership.user_id == user.id))
         ],
         "services": {
             name: data

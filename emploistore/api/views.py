@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from authlib.integrations.flask_oauth2 import current_token
 from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
@@ -10,7 +11,9 @@ from emploistore.api.problems import problem
 from emploistore.catalog import services as catalog
 from emploistore.catalog.filters import search_terms
 from emploistore.catalog.schemas import ServicesQuerySchema, ThemeSchema, dump_service
+from emploistore.engagement.services import favourites_of
 from emploistore.extensions import csrf
+from emploistore.oauth.server import require_oauth
 from emploistore.search.services import search_catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -67,6 +70,16 @@ def service(slug: str) -> Response:
     if listing is None:
         return problem(404, "Not found", f"No published service with slug {slug!r}.")
     return jsonify(dump_service(listing, detail=True))
+
+
+@bp.get("/me/favorites")
+@require_oauth("favorites:read")
+def my_favorites() -> Response:
+    """The seeker's favourites, for a partner the seeker allowed (scope favorites:read)."""
+    user = current_token.user
+    if user is None:  # pragma: no cover - client_credentials never carries this scope
+        return problem(403, "Forbidden", "This token does not act for a person.")
+    return jsonify(items=[dump_service(listing) for listing in favourites_of(user)])
 
 
 @bp.get("/openapi.json")

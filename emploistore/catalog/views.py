@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -22,6 +24,7 @@ from werkzeug.wrappers import Response
 from emploistore.catalog import services
 from emploistore.catalog.filters import read_page_query
 from emploistore.catalog.models import Listing, ListingKind
+from emploistore.database import db
 from emploistore.engagement import services as engagement
 from emploistore.extensions import csrf
 from emploistore.plugins.manager import plugin_host
@@ -112,9 +115,35 @@ def launch(slug: str) -> Response:
     listing = services.get_visible_listing(slug)
     if listing is None:
         abort(404)
+    sign_in = sign_in_target(listing)
+    if sign_in is not None and signed_in_user() is None:
+        # The service signs people in with their store account: log in here first.
+        flash(_("Connectez-vous pour ouvrir ce service avec votre compte Emploi Store."), "info")
+        return redirect(
+            url_for("accounts.login", next=url_for("catalog.service", slug=slug)), code=303
+        )
     if from_this_site():
         engagement.record_launch(listing, signed_in_user())
-    return redirect(launch_target(listing), code=303)
+    return redirect(sign_in or launch_target(listing), code=303)
+
+
+def sign_in_target(listing: Listing) -> str | None:
+    """Where to send a launch that signs the seeker in (OpenID Connect §4), if it does.
+
+    The partner's initiate_login_uri receives the issuer and the service's address; the
+    partner then starts a normal authorization request (consent shown the first time).
+    """
+    if listing.sign_in_client_id is None:
+        return None
+    from emploistore.oauth.models import OAuthClient
+    from emploistore.oauth.server import issuer
+
+    client = db.session.get(OAuthClient, listing.sign_in_client_id)
+    if client is None or not client.is_active or not client.initiate_login_uri:
+        return None
+    query = urlencode({"iss": issuer(), "target_link_uri": listing.launch_url or ""})
+    separator = "&" if "?" in client.initiate_login_uri else "?"
+    return client.initiate_login_uri + separator + query
 
 
 @bp.post("/langue")

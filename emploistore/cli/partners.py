@@ -9,7 +9,8 @@ from flask.cli import with_appcontext
 
 from emploistore.accounts.services import find_user
 from emploistore.database import db
-from emploistore.partners.organisations import PartnerError, create_partner
+from emploistore.partners.errors import PartnerError
+from emploistore.partners.organisations import create_partner
 
 
 @click.group("partner")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from joserfc.jwk import RSAKey
 
-from emploistore.config import instance_secret
+from emploistore.config import ConfigurationError, instance_secret
 
 KEY_FILE = "oidc-signing-key.pem"
 
@@ -26,8 +26,14 @@ def _load(path: str) -> RSAKey:
 
 
 def signing_key() -> RSAKey:
-    """The private key; ``kid`` is its RFC 7638 thumbprint."""
+    """The private key; ``kid`` is its RFC 7638 thumbprint.
+
+    The default file in the instance folder is created on first use; a file named by
+    OAUTH_SIGNING_KEY_FILE must exist (a typo must not silently mint a new key).
+    """
     configured = current_app.config.get("OAUTH_SIGNING_KEY_FILE")
+    if configured and not Path(configured).is_file():
+        raise ConfigurationError(f"OAUTH_SIGNING_KEY_FILE: no such file: {configured}")
     path = configured or str(Path(current_app.instance_path) / KEY_FILE)
     return _load(str(path))
 

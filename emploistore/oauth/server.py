@@ -44,6 +44,7 @@ from emploistore.oauth.keys import key_id, signing_key
 from emploistore.oauth.models import (
     AuthorizationCode,
     OAuthClient,
+    OAuthConsent,
     OAuthToken,
     PairwiseSubject,
     digest,
@@ -103,7 +104,8 @@ def user_claims(user: User, client: OAuthClient, scope: str) -> dict[str, Any]:
     scopes = set(split_scope(scope))
     claims: dict[str, Any] = {"sub": subject_for(user.id, client.organisation_id)}
     if "profile" in scopes:
-        claims["name"] = user.display_name or None
+        if user.display_name:
+            claims["name"] = user.display_name
         claims["locale"] = "fr-FR"
     if "email" in scopes:
         claims["email"] = user.email
@@ -150,6 +152,13 @@ def revoke_grant(user_id: int, client_id: int) -> None:
         )
         .values(used_at=now)
     )
+
+
+def _auth_time(user: User) -> int:
+    """When the seeker last logged in (OpenID Connect ``auth_time``)."""
+    if user.last_login_at is None:
+        return int(time.time())
+    return _epoch(user.last_login_at)
 
 
 # --- grants ----------------------------------------------------------------------------
@@ -200,7 +209,7 @@ class CodeGrant(AuthorizationCodeGrant):
                 nonce=data.get("nonce"),
                 code_challenge=data["code_challenge"],
                 code_challenge_method="S256",
-                auth_time=int(time.time()),
+                auth_time=_auth_time(request.user),
                 created_at=now,
                 expires_at=now + timedelta(seconds=current_app.config["OAUTH_CODE_SECONDS"]),
             )
@@ -332,7 +341,7 @@ class OpenIDSupport(OpenIDCode):
             "aud": request.client.client_id,
             "iat": now,
             "exp": now + current_app.config["OAUTH_ID_TOKEN_SECONDS"],
-            "auth_time": now,
+            "auth_time": _auth_time(request.user),
         }
 
     def generate_user_info(self, user: User, scope: str) -> dict[str, Any]:
@@ -424,6 +433,15 @@ class StoreBearerValidator(BearerTokenValidator):
 
 def _save_token(token: dict[str, Any], oauth_request: Any) -> None:
     now = utcnow()
+    if oauth_request.user is not None:
+        db.session.execute(
+            update(OAuthConsent)
+            .where(
+                OAuthConsent.user_id == oauth_request.user.id,
+                OAuthConsent.client_id == oauth_request.client.id,
+            )
+            .values(last_used_at=now)
+        )
     refresh = token.get("refresh_token")
     days = current_app.config["OAUTH_REFRESH_TOKEN_DAYS"]
     db.session.add(

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from flask import (
     Blueprint,
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -79,14 +82,19 @@ def authorize() -> Response | tuple[str, int] | str:
         grant = server.get_consent_grant(end_user=user)
     except OAuth2Error as error:
         if error.redirect_uri:
-            return _no_store(server.handle_error_response(None, error))
+            return _no_store(_with_issuer(server.handle_error_response(None, error)))
         return _bad_request_page(error)
+    prompts = (grant.request.payload.data.get("prompt") or "").split()
+    if user is not None and "login" in prompts:
+        # prompt=login: the client asks for a fresh log-in. Log out, then come back here
+        # without "login" in the prompt (so the round trip ends).
+        logout_user()
+        return redirect(url_for("accounts.login", next=_without_prompt_login()), code=303)
     if user is None:
         return redirect(url_for("accounts.login", next=request.full_path), code=303)
 
     client = grant.client
     scope = grant.request.scope or ""
-    prompts = (grant.request.payload.data.get("prompt") or "").split()
     if request.method == "GET":
         consent = _consent_for(user.id, client.id)
         covered = consent is not None and set(split_scope(scope)) <= set(consent.scopes)
@@ -99,7 +107,7 @@ def authorize() -> Response | tuple[str, int] | str:
 
             error = ConsentRequiredError(redirect_uri=grant.redirect_uri)
             error.state = grant.request.payload.state
-            return _no_store(server.handle_error_response(None, error))
+            return _no_store(_with_issuer(server.handle_error_response(None, error)))
         page = render_template(
             "oauth/consent.html",
             client=client,
@@ -108,7 +116,7 @@ def authorize() -> Response | tuple[str, int] | str:
             scope=scope,
             redirect_host=_host(grant.redirect_uri),
         )
-        return _no_store(Response(page))
+        return _no_store(make_response(page))
 
     decision = request.form.get("decision")
     if decision not in ("accept", "refuse"):
@@ -122,9 +130,23 @@ def authorize() -> Response | tuple[str, int] | str:
     return _no_store(response)
 
 
-def _host(uri: str | None) -> str:
-    from urllib.parse import urlsplit
+def _with_issuer(response: Response) -> Response:
+    """Error redirects to the client carry ``iss`` too (RFC 9207 §2)."""
+    location = response.headers.get("Location")
+    if location and "iss" not in parse_qs(urlsplit(location).query):
+        response.headers["Location"] = add_params_to_uri(location, {"iss": issuer()})
+    return response
 
+
+def _without_prompt_login() -> str:
+    args = request.args.to_dict(flat=False)
+    kept = [p for p in " ".join(args.pop("prompt", [])).split() if p != "login"]
+    if kept:
+        args["prompt"] = [" ".join(kept)]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def _host(uri: str | None) -> str:
     return urlsplit(uri or "").hostname or ""
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request
+from authlib.integrations.flask_oauth2.errors import _HTTPException as OAuthHTTPException
+from flask import Flask, Response, json, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -46,10 +47,30 @@ def error_response(status: int, detail: str | None = None) -> tuple[Response | s
     return render_template("error.html", status=status, title=title, text=detail or text), status
 
 
+def bearer_error(error: OAuthHTTPException) -> Response:
+    """A protected resource's refusal (RFC 6750 §3): JSON body and WWW-Authenticate."""
+    status = error.code or 401
+    body = error.get_body()
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "www-authenticate"]
+    try:
+        code = json.loads(body).get("error", "")
+    except ValueError:
+        code = ""
+    if code in ("missing_authorization", "unsupported_token_type"):
+        # No bearer token at all: no error code in the challenge (RFC 6750 §3.1).
+        challenge = 'Bearer realm="Emploi Store"'
+    else:
+        challenge = f'Bearer realm="Emploi Store", error="{code or "invalid_token"}"'
+    headers.append(("WWW-Authenticate", challenge))
+    return Response(body, status=status, headers=headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
+        if isinstance(error, OAuthHTTPException):
+            return bearer_error(error)
         if isinstance(error, InternalServerError):
             return make_response(error_response(500))
         response = make_response(error_response(status))

@@ -31,6 +31,16 @@ AUDIENCE_LABELS = {
     "createurs": lazy_gettext("Créateurs d'entreprise"),
 }
 
+# Review states of a partner listing's revision, as people read them.
+REVISION_STATES = {
+    "draft": lazy_gettext("brouillon"),
+    "pending": lazy_gettext("en attente de relecture"),
+    "changes_requested": lazy_gettext("modifications demandées"),
+    "approved": lazy_gettext("approuvée"),
+    "rejected": lazy_gettext("refusée"),
+    "superseded": lazy_gettext("remplacée par une version plus récente"),
+}
+
 
 def url_with(**changes: Any) -> str:
     """The current URL with some query parameters changed (None removes one)."""
@@ -70,6 +80,7 @@ def register_template_helpers(app: Flask) -> None:
         rating_label=rating_label,
         PLATFORM_LABELS=PLATFORM_LABELS,
         AUDIENCE_LABELS=AUDIENCE_LABELS,
+        REVISION_STATES=REVISION_STATES,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
