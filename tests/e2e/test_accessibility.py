@@ -197,3 +197,65 @@ def test_mooc_pages(audit: Audit) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("votre résultat")
     audit.check(page, "mooc-quiz-result")
     audit.verdict()
+
+
+def test_partner_and_oauth_pages(audit: Audit, store: Store) -> None:
+    """The review queue and a submission, the consent screen, connected apps, OAuth errors."""
+    import uuid
+    from urllib.parse import urlencode
+
+    import requests
+
+    from tests.e2e.test_partner_journeys import ConsentAnswers, delegation_client, new_partner
+
+    partner = new_partner(store, f"a11y-{audit.viewport}")
+    name = f"Service audité {uuid.uuid4().hex[:6]}"
+    created = requests.post(
+        store.url + "/api/v1/partner/listings",
+        json={
+            "name": name,
+            "promise": "Un service partenaire pour l'audit d'accessibilité.",
+            "description": "Ligne une.\n\nLigne deux.",
+            "theme": "preparer-sa-candidature",
+            "launch_url": f"https://www.{partner['domain']}/",
+        },
+        headers=partner["auth"],
+        timeout=30,
+    ).json()
+    requests.post(
+        f"{store.url}/api/v1/partner/listings/{created['id']}/submit",
+        headers=partner["auth"],
+        timeout=30,
+    )
+    admin = audit.admin
+    admin.goto("/admin/revue/")
+    audit.check(admin, "admin-review-queue")
+    admin.get_by_role("link", name=name).click()
+    audit.check(admin, "admin-review-detail")
+    admin.get_by_role("button", name="Enregistrer la décision").click()  # no decision chosen
+    expect(admin.get_by_text("Choisissez une décision.")).to_be_visible()
+    audit.check(admin, "admin-review-detail-errors")
+
+    client = delegation_client(store, partner)
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client["client_id"],
+            "redirect_uri": client["redirect_uri"],
+            "scope": "openid email",
+            "state": "s",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+    )
+    seeker = audit.seeker
+    ConsentAnswers(seeker)
+    seeker.goto("/oauth/authorize?" + query)
+    audit.check(seeker, "oauth-consent")
+    seeker.get_by_role("button", name="Accepter").click()
+    expect(seeker.get_by_role("heading", level=1)).to_have_text("Site partenaire")
+    seeker.goto("/compte/applications")
+    audit.check(seeker, "connected-apps")
+    seeker.goto("/oauth/authorize?client_id=inconnu&response_type=code")
+    audit.check(seeker, "oauth-error")
+    audit.verdict()
