@@ -18,9 +18,13 @@ What it does
     Then N seeker accounts (``charge-NN@example.org``, 64 by default) are created with
     ``emploistore user create EMAIL --role seeker`` (password on standard input, same
     environment as the server), and C virtual users (32 by default) load the store for S
-    seconds (60 by default), each with its own cookie jar, one request at a time and no
-    think time (closed loop, a new connection per request as sync workers close it). Each
-    virtual user loops over actions drawn at random with these weights:
+    seconds (60 by default), each with its own cookie jar, one request at a time (a new
+    connection per request as sync workers close it). Between two actions a virtual user
+    "reads" for a think time drawn from an exponential law, 1 s on average (``--think``):
+    32 people clicking every second or so, which is already a busy store for 32 people.
+    ``--think 0`` removes it: a closed loop that saturates the cores, i.e. a capacity
+    test, where latency only measures the queue. Each virtual user loops over actions
+    drawn at random with these weights:
 
     ======== ====== ==================================================================
     action   weight requests (expected status)
@@ -66,6 +70,7 @@ What the figures mean
 How to run
     python3 bench/load.py                                 # SQLite, 60 s, 32 clients
     python3 bench/load.py --seconds 10 --concurrency 8    # a quick look
+    python3 bench/load.py --think 0                       # saturation (capacity)
     EMPLOISTORE_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/loadbench \\
         python3 bench/load.py                             # SQLite, then PostgreSQL
     python3 bench/load.py --only postgresql               # skip the SQLite run
@@ -325,7 +330,8 @@ def run_one(label: str, extra_env: dict[str, str], args: argparse.Namespace) -> 
         )
         catalogue = discover_catalogue(server)
         print(
-            f"Load: {args.concurrency} virtual users for {args.seconds:g} s "
+            f"Load: {args.concurrency} virtual users for {args.seconds:g} s, think time "
+            f"{args.think:g} s on average "
             f"(at most {args.max_requests} requests) on {len(catalogue.themes)} themes "
             f"and {len(catalogue.services)} services...",
             flush=True,
@@ -343,7 +349,7 @@ def run_one(label: str, extra_env: dict[str, str], args: argparse.Namespace) -> 
         client_cpu_start = cpu_seconds()
         load.start = time.perf_counter()
         load.deadline = load.start + args.seconds
-        asyncio.run(run_load(load, accounts, args.concurrency, args.seed))
+        asyncio.run(run_load(load, accounts, args.concurrency, args.seed, args.think))
         client_cpu = cpu_seconds() - client_cpu_start
         server_cpu_end = server.cpu_seconds()
         machine_cpu_end = machine_cpu_seconds()
@@ -494,6 +500,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", default="emploistore", help="seed of the virtual users' draws")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time between a virtual user's actions, s (1.0; 0 = saturate)",
+    )
+    parser.add_argument(
         "--only",
         choices=("sqlite", "postgresql"),
         help="run on this database only (postgresql needs EMPLOISTORE_DATABASE_URL)",
@@ -504,6 +516,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="accept a PostgreSQL database not named test or loadbench (its schema is WIPED)",
     )
     args = parser.parse_args(argv)
+    if args.think < 0:
+        parser.error("--think must be 0 or more")
     if args.seconds <= 0 or args.timeout <= 0:
         parser.error("--seconds and --timeout must be positive")
     if args.concurrency < 1 or args.accounts < 1 or args.max_requests < 1:

@@ -248,8 +248,11 @@ class Load:
 class VirtualUser:
     """One person at a browser: a cookie jar, their accounts and what they did with them."""
 
-    def __init__(self, load: Load, accounts: list[Account], rng: random.Random) -> None:
+    def __init__(
+        self, load: Load, accounts: list[Account], rng: random.Random, think: float = 0.0
+    ) -> None:
         self.load = load
+        self.think = think
         self.accounts = accounts
         self.rng = rng
         self.jar = CookieJar()
@@ -264,6 +267,8 @@ class VirtualUser:
             action = self.rng.choices(actions, weights)[0]
             self.load.actions[action] += 1
             await getattr(self, action)()
+            if self.think > 0 and self.load.may_go_on():
+                await asyncio.sleep(self.rng.expovariate(1 / self.think))
 
     def slug(self) -> str:
         return self.rng.choice(self.load.catalogue.services)
@@ -374,10 +379,15 @@ class VirtualUser:
         await self.load.request("review-post", "POST", path, self.jar, 303, form)
 
 
-async def run_load(load: Load, accounts: list[Account], concurrency: int, seed: str) -> None:
-    """``concurrency`` virtual users; each owns every concurrency-th account."""
+async def run_load(
+    load: Load, accounts: list[Account], concurrency: int, seed: str, think: float = 0.0
+) -> None:
+    """``concurrency`` virtual users; each owns every concurrency-th account.
+
+    ``think``: mean seconds between a user's actions (exponential); 0 for a closed loop.
+    """
     users = []
     for index in range(concurrency):
         owned = accounts[index::concurrency] or [accounts[index % len(accounts)]]
-        users.append(VirtualUser(load, owned, random.Random(f"{seed}-{index}")))
+        users.append(VirtualUser(load, owned, random.Random(f"{seed}-{index}"), think))
     await asyncio.gather(*(user.run() for user in users))
