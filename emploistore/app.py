@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emploistore.admin import review as admin_review
     from emploistore.admin import views as admin_views
     from emploistore.api import views as api_views
+    from emploistore.api.seeker_resources import register_seeker_resources
     from emploistore.catalog import views as catalog_views
     from emploistore.catalog.loader import disabled_plugins
     from emploistore.engagement import views as engagement_views
@@ -76,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     host = PluginHost(app, disabled=disabled_plugins(app.config["CATALOG"]))
     host.load_all()
+    register_seeker_resources(app, host)
     host.start()
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

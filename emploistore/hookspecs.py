@@ -17,7 +17,7 @@ import click
 import pluggy
 from flask import Blueprint, Flask
 
-from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument
+from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument, SeekerResource
 
 hookspec = pluggy.HookspecMarker("emploistore")
 hookimpl = pluggy.HookimplMarker("emploistore")
@@ -111,6 +111,18 @@ def export_user_data(user: Any) -> Mapping[str, Any] | None:
     under ``services.<plugin>`` in the file), or None when it keeps nothing. Data in the
     plugin's tables is deleted with the account through their foreign keys to
     ``user_account`` (declare them with ``ondelete="CASCADE"``).
+    """
+
+
+@hookspec
+def seeker_resources() -> Iterable[SeekerResource]:
+    """Called once while the app is created, after the plugins are loaded.
+
+    Return the job seekers' data the plugin lets partners read with consent, as
+    SeekerResource entries (e.g. ``SeekerResource("cvs", "cv:read", ...)``). The host
+    serves each at ``/api/v1/me/<name>`` behind OAuth, checks the scope, answers 404 for
+    an item that is not the token's person, and lists the routes in the OpenAPI
+    document. The name must be unique and the scope one of the store's delegation scopes.
     """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import inspect, select
@@ -508,3 +509,84 @@ def test_built_in_plugins_export_and_delete_with_the_account(make_app, accounts_
         for table in ("interview_sim_session", "mooc_player_enrolment", "mooc_player_statement"):
             count = db.session.execute(db.text(f"SELECT COUNT(*) FROM {table}")).scalar()  # noqa: S608
             assert count == 0, table
+
+
+def test_seeker_resources(install_plugin, make_app):
+    """A plugin's data under /api/v1/me/<name>: scope enforced, only the token's person."""
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import SeekerResource, hookimpl
+
+        NOTES = {1: {"id": 7, "text": "note de 1"}, 2: {"id": 8, "text": "note de 2"}}
+
+        def list_items(user_id):
+            return [dict(NOTES[user_id])] if user_id in NOTES else []
+
+        def get_item(user_id, item_id):
+            note = NOTES.get(user_id)
+            return dict(note) if note and note["id"] == item_id else None
+
+        @hookimpl
+        def seeker_resources():
+            return [
+                SeekerResource("notes", "cv:read", list_items, get_item, "Notes"),
+                SeekerResource("secrets", "services:write", list_items, get_item),
+                SeekerResource("favorites", "favorites:read", list_items, get_item),
+            ]
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    from emploistore.plugins.manager import plugin_host
+    from tests.fixtures import Partners
+
+    errors = " ".join(plugin_host(app).records[name].errors)
+    assert "'secrets': scope 'services:write'" in errors
+    assert "'favorites': not an acceptable name" in errors
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert "/api/v1/me/notes" in rules and "/api/v1/me/secrets" not in rules
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["paths"]["/me/notes"]["get"]["security"] == [{"seekerConsent": ["cv:read"]}]
+
+    partners = Partners(app)
+    org = partners.organisation()
+    client_info = partners.client(org, scope="openid cv:read")
+    from emploistore.accounts.services import create_user
+    from emploistore.database import db, utcnow
+    from emploistore.oauth.models import OAuthClient, OAuthToken, digest
+
+    with app.app_context():
+        lea = create_user("lea@example.org", "un mot de passe solide")
+        db.session.commit()
+        client_pk = db.session.query(OAuthClient).filter_by(client_id=client_info["client_id"])
+        client_pk = client_pk.one().id
+        now = utcnow()
+        for token, scope in (("tok-read", "openid cv:read"), ("tok-other", "openid")):
+            db.session.add(
+                OAuthToken(
+                    client_id=client_pk,
+                    user_id=lea.id,
+                    access_hash=digest(token),
+                    scope=scope,
+                    family=token,
+                    issued_at=now,
+                    expires_at=now + timedelta(minutes=5),
+                )
+            )
+        db.session.commit()
+        lea_id = lea.id
+    http = app.test_client()
+    read = {"Authorization": "Bearer tok-read"}
+    listing = http.get("/api/v1/me/notes", headers=read)
+    assert listing.status_code == 200
+    assert listing.headers["Cache-Control"] == "no-store"
+    [item] = listing.get_json()["items"]
+    assert item["text"] == f"note de {lea_id}"
+    assert item["url"].endswith(f"/api/v1/me/notes/{item['id']}")
+    assert http.get(item["url"], headers=read).get_json()["id"] == item["id"]
+    others = {1: 7, 2: 8}[3 - lea_id]  # the other person's note id
+    assert http.get(f"/api/v1/me/notes/{others}", headers=read).status_code == 404
+    assert http.get("/api/v1/me/notes").status_code == 401
+    no_scope = http.get("/api/v1/me/notes", headers={"Authorization": "Bearer tok-other"})
+    assert no_scope.status_code == 403

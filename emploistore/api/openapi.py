@@ -278,7 +278,68 @@ def _partner_paths(spec: APISpec) -> None:
     )
 
 
-def openapi_document(server_url: str, theme_slugs: list[str]) -> dict[str, Any]:
+def _seeker_resource_paths(spec: APISpec, resources: list[tuple[str, str, str]]) -> None:
+    for name, scope, summary in resources:
+        security = [{"seekerConsent": [scope]}]
+        item = {"type": "object", "additionalProperties": True}
+        spec.path(
+            path=f"/me/{name}",
+            operations={
+                "get": {
+                    "summary": summary or f"The seeker's {name}",
+                    "operationId": f"listMy{name.title().replace('-', '')}",
+                    "security": security,
+                    "responses": {
+                        "200": {
+                            "description": "Summaries, each with its id and url",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {"items": {"type": "array", "items": item}},
+                                        "required": ["items"],
+                                    }
+                                }
+                            },
+                        },
+                        **_auth_errors(),
+                    },
+                }
+            },
+        )
+        spec.path(
+            path=f"/me/{name}/{{item_id}}",
+            parameters=[
+                {
+                    "in": "path",
+                    "name": "item_id",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                }
+            ],
+            operations={
+                "get": {
+                    "summary": f"One of the seeker's {name}",
+                    "operationId": f"getMy{name.title().replace('-', '')}",
+                    "security": security,
+                    "responses": {
+                        "200": {
+                            "description": "The item",
+                            "content": {"application/json": {"schema": item}},
+                        },
+                        "404": _problem("Not one of this person's items"),
+                        **_auth_errors(),
+                    },
+                }
+            },
+        )
+
+
+def openapi_document(
+    server_url: str,
+    theme_slugs: list[str],
+    seeker_resources: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+) -> dict[str, Any]:
     """The document; ``theme_slugs`` are today's themes, the only values ``theme`` accepts."""
     spec = APISpec(
         title="Emploi Store API",
@@ -363,6 +424,7 @@ def openapi_document(server_url: str, theme_slugs: list[str]) -> dict[str, Any]:
         },
     )
     _me_paths(spec)
+    _seeker_resource_paths(spec, list(seeker_resources))
     _partner_paths(spec)
     base = server_url.removesuffix("/api/v1")
     spec.components.security_scheme(

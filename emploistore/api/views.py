@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from authlib.integrations.flask_oauth2 import current_token
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from emploistore.api.openapi import openapi_document
 from emploistore.api.problems import problem
+from emploistore.api.seeker_resources import registered
 from emploistore.catalog import services as catalog
 from emploistore.catalog.filters import search_terms
 from emploistore.catalog.schemas import ServicesQuerySchema, ThemeSchema, dump_service
@@ -89,7 +90,12 @@ def openapi() -> Response:
         for theme in catalog.top_themes()
         for slug in (theme.slug, *(c.slug for c in theme.children))
     )
-    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/"), slugs))
+    resources = [
+        (name, resource.scope, resource.summary)
+        for name, (_plugin, resource) in sorted(registered(current_app).items())
+    ]
+    base = url_for("api.index", _external=True).rstrip("/")
+    return jsonify(openapi_document(base, slugs, resources))
 
 
 @bp.get("/")

@@ -184,6 +184,20 @@ class PluginHost:
                 return impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
         return None
 
+    def call_loaded(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a creation-time hook on every loaded plugin, each in its guard.
+
+        Unlike ``call_each`` it needs no database (no admin switch is read): what it
+        registers answers 404 at request time when the plugin is switched off.
+        """
+        results: list[tuple[str, Any]] = []
+        for name, record in self.records.items():
+            if record.loaded and hook_name in record.hooks:
+                with self.guard(name, hook_name):
+                    found = self._call_one(name, hook_name, **kwargs)
+                    results.append((name, list(found) if found is not None else []))
+        return results
+
     def start(self) -> None:
         """Call every loaded plugin's ``startup`` hook (in its guard)."""
         for name, record in self.records.items():

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, url_for
 from cv_builder import editor_views, services, share_views, views  # noqa: F401 - they add the routes
 from cv_builder.blueprint import bp
 from cv_builder.models import CV, CVPhoto, ShareLink
-from emploistore import AccountTab, HomeCard, hookimpl
+from emploistore import AccountTab, HomeCard, SeekerResource, hookimpl
 
 
 @hookimpl
@@ -57,3 +57,29 @@ def account_tabs(user: Any) -> list[AccountTab]:
 def export_user_data(user: Any) -> dict[str, Any] | None:
     exported = services.export_user(user.id)
     return exported if exported["cvs"] else None
+
+
+def _cv_summaries(user_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": cv.id,
+            "title": cv.title,
+            "headline": cv.content.get("basics", {}).get("label", ""),
+            "rome_code": cv.content.get("romeCode") or None,
+            "updated_at": cv.updated_at.isoformat(timespec="seconds") + "Z",
+        }
+        for cv in services.list_cvs(user_id)
+    ]
+
+
+@hookimpl
+def seeker_resources() -> list[SeekerResource]:
+    return [
+        SeekerResource(
+            name="cvs",
+            scope="cv:read",
+            list_items=_cv_summaries,
+            get_item=services.json_resume_for,
+            summary="The seeker's CVs (scope cv:read); one CV as JSON Resume v1",
+        )
+    ]

@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 
-from emploistore.images import CleanImage, ImageRejected, clean_image
+from emploistore import CleanImage, ImageRejected, clean_image
 
 PHOTO_MAX_BYTES = 4 * 1024 * 1024  # the upload; the request itself is capped at 5 MiB
 PHOTO_MAX_PIXELS = 40_000_000  # a 40-megapixel phone picture decodes; bigger is refused
