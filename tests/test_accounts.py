@@ -527,4 +527,28 @@ def test_passwords_are_stored_hashed(app, accounts):
 
     assert stored != PASSWORD
     assert PASSWORD not in stored
-    assert stored.startswith(("scrypt:", "pbkdf2:sha256:"))
+    assert stored.startswith("$argon2id$")
+
+
+def test_passwords_are_argon2id_and_older_hashes_upgrade_at_log_in(app, client, accounts):
+    from werkzeug.security import generate_password_hash
+
+    from emploistore.accounts.models import User
+    from emploistore.database import db
+    from tests.fixtures import PASSWORD
+
+    new_id = accounts.create("nouveau@example.org")
+    old_id = accounts.create("ancien@example.org")
+    with app.app_context():
+        assert db.session.get(User, new_id).password_hash.startswith("$argon2id$v=19$m=19456,t=2")
+        # An account from before: Werkzeug's scrypt hash.
+        db.session.get(User, old_id).password_hash = generate_password_hash(PASSWORD)
+        db.session.commit()
+    assert accounts.login("ancien@example.org", "pas le bon mot de passe").status_code == 401
+    with app.app_context():
+        assert db.session.get(User, old_id).password_hash.startswith("scrypt:")
+    assert accounts.login("ancien@example.org").status_code == 303
+    with app.app_context():
+        assert db.session.get(User, old_id).password_hash.startswith("$argon2id$")
+    accounts.logout()
+    assert accounts.login("ancien@example.org").status_code == 303

@@ -10,9 +10,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from emploistore.accounts.models import FailedLogin, Role, User
+from emploistore.accounts.passwords import hash_password, needs_rehash, verify_password
 from emploistore.catalog.models import Listing
 from emploistore.catalog.state import bump_catalog_version
 from emploistore.database import db
@@ -23,7 +23,7 @@ from emploistore.plugins.manager import plugin_host
 
 MIN_PASSWORD_LENGTH = 10
 # Verified against when the e-mail is unknown, so both answers take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+_DUMMY_HASH = hash_password("not a real password, only for timing")
 
 
 class AccountError(ValueError):
@@ -58,7 +58,7 @@ def create_user(
     check_password_strength(password)
     user = User(
         email=email,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
         display_name=display_name.strip(),
     )
@@ -103,9 +103,11 @@ def authenticate(email: str, password: str, client: str) -> User | None:
             raise TooManyAttempts()
 
     user = find_user(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is not None and valid:
         user.last_login_at = utcnow()
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
         db.session.execute(delete(FailedLogin).where(FailedLogin.key == account_key))
         db.session.commit()
         return user
@@ -132,10 +134,10 @@ def update_profile(user: User, display_name: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current):
+    if not verify_password(user.password_hash, current):
         raise AccountError("current_password", _("Le mot de passe actuel n'est pas le bon."))
     check_password_strength(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_epoch += 1  # sign out every other session
     db.session.commit()
 
@@ -221,7 +223,7 @@ def export_user_data(user: User) -> dict[str, Any]:
 
 def delete_account(user: User, password: str) -> None:
     """Delete the account, its favourites and reviews; launches stay, anonymised."""
-    if not check_password_hash(user.password_hash, password):
+    if not verify_password(user.password_hash, password):
         raise AccountError("password", _("Le mot de passe n'est pas le bon."))
     reviews = db.session.scalars(select(Review).where(Review.user_id == user.id)).all()
     for review in reviews:
