@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
+
 
 def utcnow() -> datetime:
     """Naive UTC now: every timestamp in the database is naive UTC."""

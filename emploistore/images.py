@@ -22,7 +22,14 @@ OUTPUT_MIMETYPE = "image/webp"
 
 
 class ImageRejected(ValueError):
-    """The upload is not an acceptable image; the message is French, for the person."""
+    """The upload is not an acceptable image.
+
+    The message is French, for the person; ``english`` says the same for an API client.
+    """
+
+    def __init__(self, message: str, english: str) -> None:
+        super().__init__(message)
+        self.english = english
 
 
 @dataclass(frozen=True)
@@ -63,12 +70,15 @@ def clean_image(
     ``min_size`` the smallest acceptable input.
     """
     if not data:
-        raise ImageRejected("Le fichier est vide.")
+        raise ImageRejected("Le fichier est vide.", "The file is empty.")
     if len(data) > max_bytes:
-        raise ImageRejected(f"Le fichier dépasse {max_bytes // 1024} Ko.")
+        raise ImageRejected(f"Le fichier dépasse {max_bytes // 1024} Ko.", "The file is too large.")
     kind = _sniff(data)
     if kind is None:
-        raise ImageRejected("Seules les images PNG, JPEG ou WebP sont acceptées.")
+        raise ImageRejected(
+            "Seules les images PNG, JPEG ou WebP sont acceptées.",
+            "Only PNG, JPEG or WebP images are accepted.",
+        )
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, above its own limit: ours is lower and explicit.
@@ -78,20 +88,24 @@ def clean_image(
             if width * height > max_pixels:
                 raise ImageRejected(
                     f"L'image est trop grande ({width} × {height} pixels) : "
-                    f"{max_pixels:,} pixels au plus.".replace(",", " ")
+                    f"{max_pixels:,} pixels au plus.".replace(",", " "),
+                    "The image has too many pixels.",
                 )
             if width < min_size[0] or height < min_size[1]:
                 raise ImageRejected(
-                    f"L'image est trop petite : {min_size[0]} × {min_size[1]} pixels au moins."
+                    f"L'image est trop petite : {min_size[0]} × {min_size[1]} pixels au moins.",
+                    "The image is too small.",
                 )
             image.load()
             image = ImageOps.exif_transpose(image) or image
     except ImageRejected:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
-        raise ImageRejected("L'image est illisible ou endommagée.") from error
+        raise ImageRejected(
+            "L'image est illisible ou endommagée.", "The image cannot be read."
+        ) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageRejected("L'image est trop grande.") from error
+        raise ImageRejected("L'image est trop grande.", "The image has too many pixels.") from error
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )

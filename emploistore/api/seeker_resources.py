@@ -16,6 +16,7 @@ from authlib.integrations.flask_oauth2 import current_token
 from flask import Flask, Response, jsonify, url_for
 
 from emploistore.api.problems import problem
+from emploistore.database import MAX_ID
 from emploistore.oauth.scopes import DELEGATION_SCOPES
 from emploistore.oauth.server import require_oauth
 from emploistore.plugins.manager import PluginHost
@@ -84,7 +85,7 @@ def _add_routes(app: Flask, host: PluginHost, plugin: str, resource: SeekerResou
         refused = gone()
         if refused is not None:
             return refused
-        item = resource.get_item(current_token.user.id, item_id) if item_id < 2**31 else None
+        item = resource.get_item(current_token.user.id, item_id) if item_id <= MAX_ID else None
         if item is None:
             return problem(404, "Not found", f"No {resource.name} item {item_id} for this person.")
         return _private(jsonify(item))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emploistore.accounts.models import User
 from emploistore.catalog.models import Organisation
 from emploistore.database import db, utcnow
-from emploistore.oauth.scopes import split_scope
+from emploistore.oauth.scopes import CLIENT_SCOPES, split_scope
 
 
 def digest(value: str) -> str:
@@ -95,8 +94,6 @@ class OAuthClient(db.Model):
 
     @property
     def publishing_scopes(self) -> list[str]:
-        from emploistore.oauth.scopes import CLIENT_SCOPES
-
         return [s for s in split_scope(self.scope) if s in CLIENT_SCOPES]
 
     @property
@@ -252,18 +249,3 @@ class PairwiseSubject(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     subject: Mapped[str] = mapped_column(String(43), unique=True)
-
-
-def client_summary(client: OAuthClient) -> dict[str, Any]:
-    """What a partner may see of one of its clients (never the secret)."""
-    return {
-        "client_id": client.client_id,
-        "name": client.name,
-        "confidential": client.confidential,
-        "redirect_uris": list(client.redirect_uris),
-        "scope": client.scope,
-        "grant_types": client.grant_types,
-        "initiate_login_uri": client.initiate_login_uri or None,
-        "created_at": client.created_at.isoformat() + "Z",
-        "disabled": client.disabled_at is not None,
-    }

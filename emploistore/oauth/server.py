@@ -414,9 +414,6 @@ class Introspection(TokenLookup, IntrospectionEndpoint):
             payload["sub"] = subject_for(token.user.id, token.client.organisation_id)
         return payload
 
-    def introspect_token(self, token: OAuthToken) -> dict[str, Any]:  # pragma: no cover
-        raise NotImplementedError("create_introspection_payload answers")
-
 
 def _epoch(naive_utc: datetime) -> int:
     return int(naive_utc.replace(tzinfo=UTC).timestamp())
@@ -487,7 +484,7 @@ require_oauth = ResourceProtector()
 
 def init_oauth(app: Flask) -> None:
     """Configure the server and the resource protector for this app."""
-    server.init_app(app, query_client=find_client, save_token=_save_token)
+    server.init_app(app, save_token=_save_token)  # query_client is a method above
     server.scopes_supported = list(ALL_SCOPES)
     if not getattr(server, "_store_registered", False):
         server.register_grant(CodeGrant, [S256CodeChallenge(required=True), OpenIDSupport()])

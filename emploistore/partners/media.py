@@ -44,21 +44,8 @@ def _clean(data: bytes, limits: dict[str, Any], field_name: str) -> CleanImage:
             422,
             "Invalid upload",
             f"Invalid field(s): {field_name}.",
-            {field_name: [_english_image_error(str(error))]},
+            {field_name: [error.english]},
         ) from error
-
-
-def _english_image_error(message: str) -> str:
-    for french, english in (
-        ("vide", "The file is empty."),
-        ("dépasse", "The file is too large."),
-        ("Seules", "Only PNG, JPEG or WebP images are accepted."),
-        ("trop grande", "The image has too many pixels."),
-        ("trop petite", "The image is too small."),
-    ):
-        if french in message:
-            return english
-    return "The image cannot be read."
 
 
 def set_logo(listing: Listing, data: bytes, actor: str) -> ListingRevision:

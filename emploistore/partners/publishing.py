@@ -22,7 +22,7 @@ from emploistore.admin.models import record_audit
 from emploistore.catalog.markdown import render_markdown
 from emploistore.catalog.models import Listing, ListingKind, ListingStatus, Organisation, Theme
 from emploistore.catalog.state import bump_catalog_version
-from emploistore.database import db, utcnow
+from emploistore.database import MAX_ID, db, utcnow
 from emploistore.oauth.models import OAuthClient
 from emploistore.partners.manifest import (
     ManifestSchema,
@@ -33,7 +33,6 @@ from emploistore.partners.models import ListingRevision, RevisionState
 from emploistore.partners.organisations import slugify
 from emploistore.search.outbox import queue_listing
 
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
 DIFF_FIELDS = (
     "name",
     "promise",

@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from emploistore.database import MAX_ID
+
 MAX_DAYS = 366
 
 
@@ -18,7 +20,7 @@ class StatsQuerySchema(Schema):
     )
     end = fields.Date(data_key="to", metadata={"description": "Last day (default: today, UTC)."})
     listing = fields.Integer(
-        validate=validate.Range(1, 2**31 - 1),
+        validate=validate.Range(1, MAX_ID),
         metadata={"description": "Only this listing (its id)."},
     )
 
