@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emploistore.admin import review as admin_review
     from emploistore.admin import views as admin_views
     from emploistore.api import views as api_views
+    from emploistore.api.plugin_endpoints import register_public_api
     from emploistore.api.seeker_resources import register_seeker_resources
     from emploistore.catalog import views as catalog_views
     from emploistore.catalog.loader import disabled_plugins
@@ -78,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     host = PluginHost(app, disabled=disabled_plugins(app.config["CATALOG"]))
     host.load_all()
     register_seeker_resources(app, host)
+    register_public_api(app, host)
     host.start()
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

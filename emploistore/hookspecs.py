@@ -17,7 +17,14 @@ import click
 import pluggy
 from flask import Blueprint, Flask
 
-from emploistore.plugins.types import AccountTab, HomeCard, SearchDocument, SeekerResource
+from emploistore.plugins.types import (
+    AccountTab,
+    HomeCard,
+    JobOfferSource,
+    PublicEndpoint,
+    SearchDocument,
+    SeekerResource,
+)
 
 hookspec = pluggy.HookspecMarker("emploistore")
 hookimpl = pluggy.HookimplMarker("emploistore")
@@ -123,6 +130,41 @@ def seeker_resources() -> Iterable[SeekerResource]:
     serves each at ``/api/v1/me/<name>`` behind OAuth, checks the scope, answers 404 for
     an item that is not the token's person, and lists the routes in the OpenAPI
     document. The name must be unique and the scope one of the store's delegation scopes.
+    """
+
+
+@hookspec
+def job_offer_sources() -> Iterable[JobOfferSource]:
+    """Called when the job search imports a feed (``emploistore jobs import``) and when it
+    lists its sources (``emploistore jobs sources``).
+
+    Return the offer feeds the plugin provides, as JobOfferSource entries: a unique name
+    (used on the command line and stored on each offer), a label shown to job seekers
+    ("aussi publiée sur …") and a ``read`` function turning a file into SourceRow entries
+    with the normalised offer fields. Names must be unique across plugins.
+    """
+
+
+@hookspec
+def public_api() -> Iterable[PublicEndpoint]:
+    """Called once while the app is created, after the plugins are loaded.
+
+    Return the read-only public API routes the plugin serves under ``/api/v1`` (e.g.
+    ``/jobs``), as PublicEndpoint entries. The host adds each GET route (refusing a path
+    the store already serves, or ``/me`` and ``/partner``), answers 404 while the plugin
+    is switched off, and lists the operation and its schemas in ``/api/v1/openapi.json``.
+    Views return JSON responses; errors should be problem details (RFC 9457).
+    """
+
+
+@hookspec
+def prepare_store(app: Flask) -> Iterable[str]:
+    """Called by ``emploistore init`` and ``emploistore serve`` once the database schema is
+    up to date and the catalogue loaded, before any worker starts (not in each worker).
+
+    Return short lines saying what the plugin prepared (shown on the console), e.g. demo
+    data loaded or a search index brought up to date. Must be idempotent: it runs at every
+    start.
     """
 
 

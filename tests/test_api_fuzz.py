@@ -56,7 +56,10 @@ partner_schema = schemathesis.pytest.from_fixture("partner_api_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_openapi_document(case):  # type: ignore[no-untyped-def]
-    response = case.call_and_validate()
+    # A schema-valid `where` may name no commune in France (the document cannot list the
+    # 35,000 communes): /jobs then answers 400 naming `where`. Every other check stays on.
+    excluded = [positive_data_acceptance] if case.path == "/jobs" else []
+    response = case.call_and_validate(excluded_checks=excluded)
     assert response.status_code < 500
 
 

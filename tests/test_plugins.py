@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from datetime import timedelta
 
@@ -590,3 +591,121 @@ def test_seeker_resources(install_plugin, make_app):
     assert http.get("/api/v1/me/notes").status_code == 401
     no_scope = http.get("/api/v1/me/notes", headers={"Authorization": "Bearer tok-other"})
     assert no_scope.status_code == 403
+
+
+def test_public_api(install_plugin, make_app):
+    """A plugin's read-only routes under /api/v1: served, documented, refused on clashes."""
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from flask import jsonify
+        from emploistore import PublicEndpoint, hookimpl
+
+        def weather():
+            return jsonify(sky="bleu")
+
+        @hookimpl
+        def public_api():
+            sky = {"$ref": "#/components/schemas/Sky"}
+            answer = {"description": "The sky", "content": {"application/json": {"schema": sky}}}
+            operation = {"summary": "Today's sky", "responses": {"200": answer}}
+            schemas = {"Sky": {"type": "object", "properties": {"sky": {"type": "string"}}}}
+            return [
+                PublicEndpoint("/weather", weather, "/weather", operation, schemas),
+                PublicEndpoint("/me/notes", weather, "/me/notes", operation),
+                PublicEndpoint("/services", weather, "/services", operation),
+                PublicEndpoint("/weather", weather, "/weather", operation),
+            ]
+        """,
+    )
+    app = make_app(PLUGINS_STRICT=False)
+    from emploistore.plugins.manager import plugin_host, set_plugin_enabled
+
+    errors = " ".join(plugin_host(app).records[name].errors)
+    assert "'/me/notes': not an acceptable path" in errors
+    assert "'/services': not an acceptable path" in errors
+    assert "'/weather': already served" in errors
+    client = app.test_client()
+    assert client.get("/api/v1/weather").get_json() == {"sky": "bleu"}
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["paths"]["/weather"]["get"]["summary"] == "Today's sky"
+    assert document["components"]["schemas"]["Sky"]["properties"]["sky"]["type"] == "string"
+    # The store's own routes are untouched.
+    assert client.get("/api/v1/services").status_code == 200
+    with app.app_context():
+        set_plugin_enabled(name, False)
+    gone = client.get("/api/v1/weather")
+    assert gone.status_code == 404
+    assert gone.mimetype == "application/problem+json"
+
+
+def test_prepare_store(install_plugin, make_app):
+    """``emploistore init`` calls each plugin's prepare_store and prints its lines."""
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import hookimpl
+
+        CALLS = []
+
+        @hookimpl
+        def prepare_store(app):
+            CALLS.append(app.name)
+            return [f"prepared ({len(CALLS)})"]
+        """,
+    )
+    app = make_app(schema=False)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert f"{name}: prepared (1)" in first.output
+    second = runner.invoke(args=["init"])
+    assert f"{name}: prepared (2)" in second.output
+
+
+def test_job_offer_sources(install_plugin, make_app, tmp_path):
+    """Another plugin's feed is listed and imported by ``emploistore jobs``."""
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        import json
+        from emploistore import JobOfferSource, SourceRow, hookimpl
+
+        def read(stream):
+            for number, line in enumerate(stream.read().decode().splitlines(), start=1):
+                try:
+                    yield SourceRow(number, json.loads(line))
+                except ValueError:
+                    yield SourceRow(number, None, "ligne illisible : JSON attendu")
+
+        @hookimpl
+        def job_offer_sources():
+            return [JobOfferSource("lignes-json", "Lignes JSON", read, full_feed=False)]
+        """,
+    )
+    app = make_app()
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "sources"])
+    assert "lignes-json\tLignes JSON" in listed.output
+    assert "france-travail\tFrance Travail\t(own, full feed)" in listed.output
+    feed = tmp_path / "feed.jsonl"
+    good = {
+        "source_id": "A1",
+        "title": "Boulanger",
+        "contract_type": "cdi",
+        "created_at": "2026-11-01",
+        "postal_code": "69003",
+        "city": "Lyon",
+    }
+    feed.write_text(json.dumps(good) + "\n{oops\n", encoding="utf-8")
+    result = runner.invoke(args=["jobs", "import", "lignes-json", str(feed)])
+    assert result.exit_code == 0, result.output
+    assert "lignes-json: 1 new, 0 updated, 0 unchanged, 0 withdrawn, 1 rejected" in result.output
+    assert "line 2: ligne illisible : JSON attendu" in result.output
+    client = app.test_client()
+    found = client.get("/api/v1/jobs?q=boulanger").get_json()
+    assert found["total"] == 1
+    assert found["items"][0]["sources"] == ["lignes-json"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -253,3 +254,15 @@ def delete_account(user: User, password: str) -> None:
     if reviews:
         bump_catalog_version()
     db.session.commit()
+
+
+def email_addresses(user_ids: Iterable[int]) -> dict[int, str]:
+    """user id → e-mail address, for plugins that write to people (alerts, digests).
+
+    Exported as ``emploistore.email_addresses``; never log what it returns.
+    """
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))
+    return {row.id: row.email for row in rows}

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from emploistore.api.openapi import openapi_document
+from emploistore.api.plugin_endpoints import add_to_document, registered_endpoints
 from emploistore.api.problems import problem
 from emploistore.api.seeker_resources import registered
 from emploistore.catalog import services as catalog
@@ -95,7 +96,9 @@ def openapi() -> Response:
         for name, (_plugin, resource) in sorted(registered(current_app).items())
     ]
     base = url_for("api.index", _external=True).rstrip("/")
-    return jsonify(openapi_document(base, slugs, resources))
+    document = openapi_document(base, slugs, resources)
+    add_to_document(document, registered_endpoints(current_app))
+    return jsonify(document)
 
 
 @bp.get("/")

@@ -21,6 +21,7 @@ from emploistore.catalog.loader import (
 )
 from emploistore.catalog.models import Theme
 from emploistore.database import db
+from emploistore.plugins.manager import plugin_answers
 from emploistore.search.services import reindex as rebuild_index
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def prepare_store() -> list[str]:
             done.append(f"demo content added: {added} reviews")
     count = rebuild_index()
     done.append(f"search index built: {count} documents")
+    for plugin_name, lines in plugin_answers("prepare_store", app=current_app):
+        done.extend(f"{plugin_name}: {line}" for line in lines)
     return done
 
 

@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from flask import Blueprint, Flask, abort, g, has_request_context, request
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -304,3 +304,12 @@ def set_plugin_enabled(name: str, enabled: bool) -> None:
     setting.enabled = enabled
     bump_catalog_version()  # built-in listings appear or disappear with their plugin
     db.session.commit()
+
+
+def plugin_answers(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call a hook on every active plugin of the current app: ``[(plugin, answer), …]``.
+
+    For plugins that offer hooks of their own to other plugins (the job search calls
+    ``job_offer_sources``); each answer comes from one plugin, called in its guard.
+    """
+    return plugin_host(current_app).call_each(hook_name, **kwargs)

@@ -1,0 +1,1 @@
+"""Job search: offers aggregated from several sources, de-duplicated, searched with tantivy."""
