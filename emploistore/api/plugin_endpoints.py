@@ -52,7 +52,8 @@ def register_public_api(app: Flask, host: PluginHost) -> None:
 def _problem_with(endpoint: Any, taken: set[str]) -> str | None:
     if not isinstance(endpoint, PublicEndpoint):
         return f"not a PublicEndpoint: {endpoint!r}"
-    if not RULE.match(endpoint.rule) or endpoint.rule.startswith(RESERVED):
+    first = "/" + endpoint.rule.split("/")[1] if RULE.match(endpoint.rule) else ""
+    if not first or first in RESERVED:
         return f"{endpoint.rule!r}: not an acceptable path"
     if "/api/v1" + endpoint.rule in taken:
         return f"{endpoint.rule!r}: already served"

@@ -17,7 +17,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -29,7 +29,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from emploistore import db, email_addresses, utcnow
-from job_search import service
+from job_search import replica, service
 from job_search.importer import all_sources
 from job_search.models import SavedSearch
 from job_search.query import QueryError, parse_query
@@ -117,7 +117,7 @@ def _digest(
     message["Subject"] = (
         f"{total} nouvelle{'s' if total > 1 else ''} offre{'s' if total > 1 else ''} pour vous"
     )
-    message["Date"] = format_datetime(now.replace(tzinfo=None), usegmt=False)
+    message["Date"] = format_datetime(now.replace(tzinfo=UTC), usegmt=True)
     message["Message-ID"] = make_msgid(domain="emploistore")
     message.set_content("\n".join(lines))
     return message
@@ -127,6 +127,8 @@ def run_alerts(now: datetime | None = None, send: Sender | None = None) -> Alert
     """Send every digest due; each saved search then starts again from ``now``."""
     now = now or utcnow()
     send = send or sender()
+    # Offers this server has not indexed yet would otherwise never be sent.
+    replica.sync(service.engine())
     report = AlertReport()
     sources = list(all_sources())
     due = db.session.scalars(

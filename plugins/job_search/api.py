@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, json, request, url_for
 
 from emploistore import PublicEndpoint
-from job_search import service
+from job_search import result_cache, service
 from job_search.engine import FACETS, OfferHit
 from job_search.importer import all_sources
 from job_search.models import Offer
@@ -72,11 +72,18 @@ def _item(hit: OfferHit) -> dict[str, Any]:
 
 
 def list_jobs() -> Response:
+    service.keep_fresh()
+    cached = result_cache.lookup(service.engine().applied_seq())
+    if cached is not None:
+        return cached
+    return result_cache.store(_list_jobs())
+
+
+def _list_jobs() -> Response:
     try:
         query = parse_query(request.args, list(all_sources()), resolve_place, strict=True)
     except QueryError as error:
         return _problem(400, "Bad request", error.message, {error.param: [error.message]})
-    service.keep_fresh()
     page = service.search(query)
     total = page.results.total
     pages = min(MAX_PAGE, math.ceil(total / query.per_page))

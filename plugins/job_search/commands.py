@@ -16,6 +16,7 @@ from job_search import alerts, importer, replica, service
 from job_search.models import Offer
 from job_search.settings import setting
 from job_search.sources import SourceFileError
+from job_search.tantivy_engine import IndexBusy
 
 SHOWN_REJECTIONS = 50
 
@@ -129,7 +130,12 @@ def sync_command() -> None:
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild this server's search index from the offers table."""
-    click.echo(_sync_line(replica.rebuild(service.engine())))
+    try:
+        click.echo(_sync_line(replica.rebuild(service.engine())))
+    except IndexBusy as busy:
+        raise click.ClickException(
+            "another process is writing the search index; try again when it is done"
+        ) from busy
 
 
 @jobs.command("expire")

@@ -157,27 +157,14 @@ def candidates(own_sources: Iterable[str]) -> list[Candidate]:
             Offer.id,
             Offer.source,
             Offer.company_siret,
-            Offer.company_name,
+            Offer.dedup_company,
             Offer.postal_code,
-            Offer.title,
+            Offer.dedup_title,
             Offer.completeness,
             Offer.created_at,
         ).where(Offer.status == LIVE)
     )
-    return [
-        Candidate(
-            id=r.id,
-            source=r.source,
-            siret=r.company_siret,
-            company=company_key(r.company_name),
-            postal_code=r.postal_code,
-            title=title_key(r.title),
-            own=r.source in own,
-            completeness=r.completeness,
-            created_at=r.created_at,
-        )
-        for r in rows
-    ]
+    return [Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[1] in own, r[6], r[7]) for r in rows]
 
 
 def regroup(own_sources: Iterable[str], next_seq: Callable[[], int]) -> int:

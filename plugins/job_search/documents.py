@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from emploistore import db
+from emploistore import db, normalise_gender_number
 from job_search.engine import IndexDocument
 from job_search.models import LIVE, Offer
-from job_search.referential import commune
+from job_search.referential import commune, fold
 
 SNIPPET = 220
 # The columns search needs: the description is indexed but never loaded back from the index.
@@ -54,10 +54,21 @@ def city_label(commune_code: str, city: str, postal_code: str) -> str:
 
 
 def snippet(description: str) -> str:
-    text = " ".join(description.split())
+    text = " ".join(description[: SNIPPET * 2].split())
     if len(text) <= SNIPPET:
         return text
     return text[:SNIPPET].rsplit(" ", 1)[0] + "…"
+
+
+def title_terms(title: str, job_title: str) -> str:
+    """The title as indexed: with each word's folded masculine singular added.
+
+    Snowball stems "vendeuse" and "vendeur" apart; adding "vendeur" to a title saying
+    "Vendeuse" lets a search for either find it (the query side does the same).
+    """
+    text = f"{title} {job_title}"
+    extra = {normalise_gender_number(word) for word in fold(text).split()}
+    return text + " " + " ".join(sorted(extra))
 
 
 def is_visible(row: Any) -> bool:
@@ -83,7 +94,7 @@ def to_document(row: Any, also: Sequence[str]) -> IndexDocument:
     }
     return IndexDocument(
         id=row.id,
-        title=row.title + " " + row.job_title,
+        title=title_terms(row.title, row.job_title),
         body=" ".join((row.description, row.company_name, row.city)),
         rome=row.rome_code,
         commune=row.commune_code,

@@ -27,21 +27,24 @@ import argparse
 import bisect
 import csv
 import gc
+import heapq
+import io
 import json
 import multiprocessing
 import os
 import random
 import re
-import shutil
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from emploistore import normalise_gender_number
 from job_search import referential
@@ -54,6 +57,8 @@ FILES = {
     "monstre-emploi": "monstre-emploi.xml",
 }
 DUPLICATES_FILE = "duplicates.csv"
+# The offers are made in this many independent shards (by commune), one per process.
+SHARDS = 2
 SHARES = {"france-travail": 0.55, "keljob": 0.25, "monstre-emploi": 0.20}
 # Of the offers, the share that are hard negatives of each kind (same employer and place
 # for another job; same title and place at another employer).
@@ -673,6 +678,19 @@ def similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def lcs_length(first: str, second: str) -> int:
+    """The length of the longest common subsequence of two strings (bit-parallel, Hyyrö)."""
+    masks: dict[str, int] = {}
+    for position, char in enumerate(first):
+        masks[char] = masks.get(char, 0) | (1 << position)
+    full = (1 << len(first)) - 1
+    row = full
+    for char in second:
+        matches = row & masks.get(char, 0)
+        row = ((row + matches) | (row - matches)) & full
+    return len(first) - row.bit_count()
+
+
 def _forms(label: str) -> tuple[str, str]:
     """The masculine and feminine titles of a ROME label: "Vendeur / Vendeuse en boulangerie"
     → "Vendeur en boulangerie", "Vendeuse en boulangerie"; "Chef saucier / saucière" →
@@ -756,35 +774,72 @@ def _french_date(moment: datetime) -> str:
 # --- The generator --------------------------------------------------------------------------
 
 
-class _Generator:
-    def __init__(self, count: int, seed: int, duplicate_share: float, now: datetime) -> None:
-        self.seed = seed
-        self.rng = random.Random(seed)
-        self.random = random_ = self.rng.random
+@dataclass(slots=True)
+class _Plan:
+    """What one shard makes: offers per source, copies, broken rows, hard negatives, and
+    where its offers' numbers start (so that their ids are unique across shards)."""
 
-        def pick(choices: Sequence[Any]) -> Any:
-            return choices[int(random_() * len(choices))]
+    sizes: dict[str, int]
+    copies: dict[str, int]
+    bad: dict[str, int]
+    offsets: dict[str, int]
+    negatives: int
 
-        self.pick = pick
-        self.count = count
-        self.duplicate_share = duplicate_share
-        self.now = now
+
+def _plans(count: int, duplicate_share: float) -> list[_Plan]:
+    france = round(count * SHARES["france-travail"])
+    keljob = round(count * SHARES["keljob"])
+    totals = {"france-travail": france, "keljob": keljob, "monstre-emploi": count - france - keljob}
+    bad_totals = {source: bad_row_count(size) for source, size in totals.items()}
+    plans = []
+    offsets = dict.fromkeys(SOURCES, 0)
+    for shard in range(SHARDS):
+        sizes = {source: _share(size, shard) for source, size in totals.items()}
+        plans.append(
+            _Plan(
+                sizes=sizes,
+                copies={source: round(size * duplicate_share) for source, size in sizes.items()},
+                bad={source: _share(size, shard) for source, size in bad_totals.items()},
+                offsets=dict(offsets),
+                negatives=round(sum(sizes.values()) * HARD_NEGATIVE_SHARE),
+            )
+        )
+        for source in SOURCES:
+            offsets[source] += sizes[source]
+    return plans
+
+
+def _postal_groups(communes: dict[str, Commune]) -> dict[str, str]:
+    """Commune code → a representative of the communes linked to it by shared postal codes."""
+    parent = {code: code for code in communes}
+
+    def root(code: str) -> str:
+        while parent[code] != code:
+            parent[code] = parent[parent[code]]
+            code = parent[code]
+        return code
+
+    first_with: dict[str, str] = {}
+    for code, commune in communes.items():
+        for postal_code in commune.postal_codes:
+            other = first_with.setdefault(postal_code, code)
+            parent[root(code)] = root(other)
+    return {code: root(code) for code in communes}
+
+
+def _share(total: int, shard: int) -> int:
+    return total // SHARDS + (1 if shard < total % SHARDS else 0)
+
+
+class _Reference:
+    """The reference data offers are drawn from, weighted; built once and shared by shards."""
+
+    def __init__(self) -> None:
         self.communes = referential.communes()
         self.departements = referential.departements()
         self.rome_labels = referential.rome_labels()
         self._prepare_titles()
         self._prepare_places()
-        self.employers_by_family: dict[str, list[_Employer]] = {}
-        self.agencies: dict[str, list[_Employer]] = {}  # commune code → interim agencies
-        self.names_in_place: set[tuple[str, str]] = set()  # (company key, postal code)
-        self.sirens: set[str] = set()
-        self.similar_cache: dict[tuple[int, int], bool] = {}
-        self.contract_weights: dict[str, list[float]] = {}
-        self.letter_counts: dict[int, tuple[int, ...]] = {}
-        self.offers: dict[str, list[_Offer]] = {source: [] for source in SOURCES}
-        self.groups = 0
-
-    # Reference data, weighted.
 
     def _prepare_titles(self) -> None:
         titles = referential.job_titles()
@@ -793,8 +848,6 @@ class _Generator:
             by_rome.setdefault(title.rome_code, []).append(index)
         self.titles = titles
         self.title_forms = [_forms(title.label) for title in titles]
-        self.label_keys = [title_key(forms[0]) for forms in self.title_forms]
-        self.label_words = [frozenset(key.split()) for key in self.label_keys]
         self.rome_titles: dict[str, tuple[list[int], list[float]]] = {}
         favourites = set(FAVOURITE_TITLES)
         for code, indexes in by_rome.items():
@@ -836,8 +889,64 @@ class _Generator:
                 weights[whole] = thousands * URBAN_BOOST * 0.1
             for code in parts:
                 weights[code] = thousands * URBAN_BOOST * 0.9 / len(parts)
-        self.place_codes = list(weights)
-        self.place_cumulative = _cumulative(list(weights.values()))
+        # Communes that share a postal code go to the same shard (employers are told apart
+        # by name and postal code); the groups are dealt out heaviest first to the lighter
+        # shard, so that each gets about half of the big cities and of the countryside.
+        groups: dict[str, list[str]] = {}
+        for code, root in _postal_groups(self.communes).items():
+            groups.setdefault(root, []).append(code)
+        totals = [0.0] * SHARDS
+        shards: list[list[str]] = [[] for _ in range(SHARDS)]
+        ordered = sorted(groups.values(), key=lambda codes: (-sum(map(weights.get, codes)), codes))
+        for codes in ordered:
+            lightest = totals.index(min(totals))
+            shards[lightest].extend(codes)
+            totals[lightest] += sum(weights[code] for code in codes)
+        self.shard_places = [
+            (codes, _cumulative([weights[code] for code in codes])) for codes in shards
+        ]
+
+
+class _Generator:
+    """One shard of the offers: those of its communes, with their copies and negatives.
+
+    Employers stay in their commune, so a shard's duplicates and hard negatives are all its
+    own and the shards can be made independently (in two processes).
+    """
+
+    def __init__(
+        self, reference: _Reference, shard: int, plan: _Plan, seed: int, now: datetime
+    ) -> None:
+        self.seed = seed
+        self.shard = shard
+        self.plan = plan
+        self.rng = random.Random(f"{seed}:{shard}")
+        self.random = random_ = self.rng.random
+
+        def pick(choices: Sequence[Any]) -> Any:
+            return choices[int(random_() * len(choices))]
+
+        self.pick = pick
+        self.now = now
+        self.communes = reference.communes
+        self.departements = reference.departements
+        self.rome_labels = reference.rome_labels
+        self.titles = reference.titles
+        self.title_forms = reference.title_forms
+        self.rome_titles = reference.rome_titles
+        self.rome_codes = reference.rome_codes
+        self.rome_cumulative = reference.rome_cumulative
+        self.place_codes, self.place_cumulative = reference.shard_places[shard]
+        self.label_keys: dict[int, tuple[str, ...]] = {}  # title index → keys of its forms
+        self.employers_by_family: dict[str, list[_Employer]] = {}
+        self.agencies: dict[str, list[_Employer]] = {}  # commune code → interim agencies
+        self.names_in_place: set[tuple[str, str]] = set()  # (company key, postal code)
+        self.sirens: set[str] = set()
+        self.similar_cache: dict[tuple[int, int], bool] = {}
+        self.contract_weights: dict[str, list[float]] = {}
+        self.letter_counts: dict[str, tuple[int, ...]] = {}
+        self.offers: dict[str, list[_Offer]] = {source: [] for source in SOURCES}
+        self.groups = 0
 
     def _pick(self, cumulative: list[float]) -> int:
         return bisect.bisect_right(cumulative, self.rng.random() * cumulative[-1])
@@ -857,7 +966,9 @@ class _Generator:
     def _siret(self) -> tuple[str, str]:
         rng = self.rng
         while True:
-            siren = luhn_complete(str(3 + int(rng.random() * 7)) + f"{int(rng.random() * 1e7):07d}")
+            # The first digit tells the shards apart: their SIRENs never meet.
+            first = 3 + self.shard + SHARDS * int(rng.random() * (7 // SHARDS))
+            siren = luhn_complete(f"{first}{int(rng.random() * 1e7):07d}")
             if siren not in self.sirens:
                 self.sirens.add(siren)
                 break
@@ -938,31 +1049,43 @@ class _Generator:
         return agency
 
     def similar(self, a: int, b: int) -> bool:
-        """Whether two job titles are near enough that de-duplication could join them
-        (difflib's ratio of their keys at least SIMILAR; the dedup threshold is 0.8)."""
+        """Whether two job titles are near enough that de-duplication could join offers of
+        them: difflib's ratio of the keys of any of their forms (masculine, feminine, both)
+        at least SIMILAR, below the dedup threshold of 0.8."""
         if a == b:
             return True
-        words = self.label_words
-        if words[a].isdisjoint(words[b]):
-            return False
         pair = (a, b) if a < b else (b, a)
         known = self.similar_cache.get(pair)
         if known is None:
-            # The share of letters in common bounds the ratio from above: most pairs stop here.
-            first, second = self._letters(a), self._letters(b)
-            total = len(self.label_keys[a]) + len(self.label_keys[b])
-            known = 2 * sum(map(min, first, second)) >= SIMILAR * total and (
-                similarity(self.label_keys[a], self.label_keys[b]) >= SIMILAR
+            known = any(
+                self._near(first, second) for first in self._keys(a) for second in self._keys(b)
             )
             self.similar_cache[pair] = known
         return known
 
-    def _letters(self, index: int) -> tuple[int, ...]:
-        found = self.letter_counts.get(index)
+    def _keys(self, index: int) -> tuple[str, ...]:
+        found = self.label_keys.get(index)
         if found is None:
-            key = self.label_keys[index]
-            found = self.letter_counts[index] = tuple(key.count(char) for char in _ALPHABET)
+            masculine, feminine = self.title_forms[index]
+            forms = (masculine, feminine, self.titles[index].label)
+            found = self.label_keys[index] = tuple(dict.fromkeys(map(title_key, forms)))
         return found
+
+    def _near(self, first: str, second: str) -> bool:
+        total = len(first) + len(second)
+        if 2 * min(len(first), len(second)) < SIMILAR * total:
+            return False  # the lengths alone bound the ratio
+        counts = self.letter_counts
+        if first not in counts:
+            counts[first] = tuple(first.count(char) for char in _ALPHABET)
+        if second not in counts:
+            counts[second] = tuple(second.count(char) for char in _ALPHABET)
+        # So does the share of letters in common: most pairs stop here.
+        if 2 * sum(map(min, counts[first], counts[second])) < SIMILAR * total:
+            return False
+        # difflib's matching blocks form a common subsequence: the longest one bounds the
+        # ratio from above too, and is much quicker to get. Near enough: take it as similar.
+        return 2 * lcs_length(first, second) >= SIMILAR * total
 
     def free_title(self, employer: _Employer, title_index: int) -> bool:
         """Whether the employer has no offer yet for this job or a similar one."""
@@ -1123,11 +1246,10 @@ class _Generator:
 
     def run(self) -> None:
         rng = self.rng
-        sizes = self.sizes()
-        copies = {s: round(sizes[s] * self.duplicate_share) for s in SOURCES}
-        bases = {s: sizes[s] - copies[s] for s in SOURCES}
+        copies = self.plan.copies
+        bases = {s: self.plan.sizes[s] - copies[s] for s in SOURCES}
         remaining = dict(bases)
-        negatives = round(self.count * HARD_NEGATIVE_SHARE)
+        negatives = self.plan.negatives
         pending_negatives = {"employer": negatives, "title": negatives}
         total = sum(bases.values())
         for step in range(total):
@@ -1147,15 +1269,6 @@ class _Generator:
         self._copies(copies)
         self._expiry_and_bad_rows()
         self._identify()
-
-    def sizes(self) -> dict[str, int]:
-        france = round(self.count * SHARES["france-travail"])
-        keljob = round(self.count * SHARES["keljob"])
-        return {
-            "france-travail": france,
-            "keljob": keljob,
-            "monstre-emploi": self.count - france - keljob,
-        }
 
     def _next_source(self, remaining: dict[str, int]) -> str:
         roll = self.rng.random() * sum(remaining.values())
@@ -1320,23 +1433,24 @@ class _Generator:
                     if offer.expires <= self.now:
                         offer.expires = self.now + timedelta(days=rng.randint(1, 20))
             singles = [offer for offer in offers if not offer.group]
-            for offer in rng.sample(singles, min(len(singles), bad_row_count(len(offers)))):
+            for offer in rng.sample(singles, min(len(singles), self.plan.bad[source])):
                 offer.bad = self.pick(("title", "contract", "date"))
 
     def _identify(self) -> None:
         for source in SOURCES:
             make = _IDENTIFIERS[source]
+            offset = self.plan.offsets[source]
             offers = self.offers[source]
             # Newest first, as the sources list them.
             offers.sort(key=lambda offer: (offer.created, offer.number), reverse=True)
             for offer in offers:
-                offer.ident = make(offer.number)
+                offer.ident = make(offset + offer.number)
 
     # Descriptions.
 
     def write_texts(self) -> None:
         """Write the descriptions of the offers that others copy (they reword them)."""
-        rng = random.Random(self.seed * 7 + 1)
+        rng = random.Random(f"{self.seed}:{self.shard}:texts")
         for source in SOURCES:
             for offer in self.offers[source]:
                 if offer.group and offer.base is None:
@@ -1779,75 +1893,114 @@ def _monstre_job(generator: _Generator, offer: _Offer, rng: random.Random) -> st
     return "".join(parts)
 
 
-def _write_france_travail_part(generator: _Generator, part: int, handle: TextIO) -> None:
-    """Offers of one of the two parts of France Travail's JSON list (two processes may write
-    them); each part draws from its own random generator, so the file is the same either way."""
-    offers = generator.offers["france-travail"]
-    cut = round(len(offers) * FRANCE_TRAVAIL_SPLIT)
-    rng = random.Random(f"{generator.seed}:france-travail:{part}")
-    encode = _JSON.encode
-    separator = "" if part == 0 or cut == 0 else ",\n"
-    for offer in offers[:cut] if part == 0 else offers[cut:]:
-        handle.write(separator + encode(_france_travail_offer(generator, offer, rng)))
-        separator = ",\n"
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
-def _write_france_travail(generator: _Generator, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write("[\n")
-        _write_france_travail_part(generator, 0, handle)
-        _write_france_travail_part(generator, 1, handle)
-        handle.write("\n]\n")
+def _render_france_travail(generator: _Generator, offer: _Offer, rng: random.Random) -> str:
+    return _JSON.encode(_france_travail_offer(generator, offer, rng))
 
 
-def _write_keljob(generator: _Generator, path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(KELJOB_HEADER)
-        rng = random.Random(f"{generator.seed}:keljob")
-        for offer in generator.offers["keljob"]:
-            writer.writerow(_keljob_row(generator, offer, rng))
+class _CsvRow:
+    """Keljob rows rendered one at a time (the csv module quotes what needs it)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=";", lineterminator="\r\n")
+
+    def __call__(self, cells: Sequence[str]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
 
 
-def _write_monstre(generator: _Generator, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        built = _rfc_date(generator.now)
-        handle.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<source>\n'
-            "<publisher>Monstre Emploi</publisher>\n"
-            "<publisherurl>https://www.monstre-emploi.fr</publisherurl>\n"
-            f"<lastBuildDate>{built}</lastBuildDate>\n"
-        )
-        rng = random.Random(f"{generator.seed}:monstre-emploi")
-        for offer in generator.offers["monstre-emploi"]:
-            handle.write(_monstre_job(generator, offer, rng))
-        handle.write("</source>\n")
+def _heads(now: datetime) -> dict[str, tuple[str, str, str]]:
+    """Per file: what comes before the offers, between two of them, and after them."""
+    keljob_header = _CsvRow()(KELJOB_HEADER)
+    monstre_head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<source>\n'
+        "<publisher>Monstre Emploi</publisher>\n"
+        "<publisherurl>https://www.monstre-emploi.fr</publisherurl>\n"
+        f"<lastBuildDate>{_rfc_date(now)}</lastBuildDate>\n"
+    )
+    return {
+        "france-travail": ("[\n", ",\n", "\n]\n"),
+        "keljob": ("\ufeff" + keljob_header, "", ""),
+        "monstre-emploi": (monstre_head, "", "</source>\n"),
+    }
 
 
-def _write_duplicates(generator: _Generator, path: Path) -> None:
+def _part(directory: Path, name: str, shard: int) -> Path:
+    return directory / f".{name}.part{shard}"
+
+
+def _make_shard(
+    reference: _Reference, shard: int, plan: _Plan, seed: int, now: datetime, directory: Path
+) -> None:
+    """Make one shard's offers and write them to part files: for each feed, the rendered
+    offers newest first, each framed by its sort key and length; and its groups."""
+    generator = _Generator(reference, shard, plan, seed, now)
+    generator.run()
+    generator.write_texts()
+    keljob_row = _CsvRow()
+    renderers: dict[str, Callable[[_Generator, _Offer, random.Random], str]] = {
+        "france-travail": _render_france_travail,
+        "keljob": lambda generator, offer, rng: keljob_row(_keljob_row(generator, offer, rng)),
+        "monstre-emploi": _monstre_job,
+    }
+    for source in SOURCES:
+        render = renderers[source]
+        rng = random.Random(f"{seed}:{shard}:{source}")
+        with _part(directory, FILES[source], shard).open("wb") as handle:
+            for offer in generator.offers[source]:
+                payload = render(generator, offer, rng).encode()
+                key = f"{offer.created.isoformat()}|{shard}|{offer.number:09d}"
+                handle.write(f"{key} {len(payload)}\n".encode())
+                handle.write(payload)
     members: dict[int, list[_Offer]] = {}
     for source in SOURCES:
         for offer in generator.offers[source]:
             if offer.group:
                 members.setdefault(offer.group, []).append(offer)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(("source", "source_id", "group"))
+    with _part(directory, DUPLICATES_FILE, shard).open("w", encoding="utf-8") as handle:
         for group in sorted(members):
             for offer in members[group]:
-                writer.writerow((offer.source, offer.ident, group))
+                handle.write(f"{offer.source},{offer.ident},{group}\n")
 
 
-_WRITERS: dict[str, Callable[[_Generator, Path], None]] = {
-    "france-travail": _write_france_travail,
-    "keljob": _write_keljob,
-    "monstre-emploi": _write_monstre,
-    "duplicates": _write_duplicates,
-}
-_JSON = json.JSONEncoder(ensure_ascii=False)
-# France Travail's file is written in two parts, the second one by the helper process,
-# which also writes Keljob's: this shares the work about equally.
-FRANCE_TRAVAIL_SPLIT = 0.6
+def _frames(handle: BinaryIO) -> Iterator[tuple[str, bytes]]:
+    while header := handle.readline():
+        key, _space, length = header.rstrip(b"\n").rpartition(b" ")
+        yield key.decode(), handle.read(int(length))
+
+
+def _assemble(directory: Path, paths: dict[str, Path], now: datetime) -> None:
+    """Merge the shards' parts into each feed, newest offers first, and number the groups."""
+    heads = _heads(now)
+    for source in SOURCES:
+        head, separator, tail = heads[source]
+        with ExitStack() as stack:
+            parts = [
+                stack.enter_context(_part(directory, FILES[source], shard).open("rb"))
+                for shard in range(SHARDS)
+            ]
+            merged = heapq.merge(*map(_frames, parts), key=itemgetter(0), reverse=True)
+            with paths[source].open("wb") as handle:
+                handle.write(head.encode())
+                between = b""
+                for _key, payload in merged:
+                    handle.write(between + payload)
+                    between = separator.encode()
+                handle.write(tail.encode())
+    numbers: dict[tuple[int, str], int] = {}
+    with paths["duplicates"].open("w", encoding="utf-8", newline="") as handle:
+        handle.write("source,source_id,group\n")
+        for shard in range(SHARDS):
+            part = _part(directory, DUPLICATES_FILE, shard)
+            for line in part.read_text(encoding="utf-8").splitlines():
+                source, ident, group = line.split(",")
+                number = numbers.setdefault((shard, group), len(numbers) + 1)
+                handle.write(f"{source},{ident},{number}\n")
 
 
 def generate_feeds(
@@ -1864,9 +2017,9 @@ def generate_feeds(
     About 55 % of the offers go to France Travail, 25 % to Keljob and 20 % to Monstre
     Emploi; ``duplicate_share`` of each file are copies of another source's offer. ``now``
     (naive UTC; by default today at midnight, so that a seed gives the same files all day)
-    is the moment the dates are relative to. The files are written by two processes when
-    ``workers`` (default: 2 for 20,000 offers or more, if the machine has two cores) is 2;
-    the output does not depend on it. Return the paths by source name, and
+    is the moment the dates are relative to. The offers are made in two shards (by commune),
+    in two processes when ``workers`` is 2 (the default from 20,000 offers on a machine with
+    two cores): the files are the same either way. Return the paths by source name, and
     ``"duplicates"`` for the ground truth.
     """
     if count < 0:
@@ -1874,7 +2027,8 @@ def generate_feeds(
     if not 0 <= duplicate_share < 0.5:
         raise ValueError("duplicate_share must be between 0 and 0.5")
     if now is None:
-        now = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+        now = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0)
+    now = now.replace(microsecond=0)
     if workers is None:
         workers = 2 if count >= 20_000 and (os.cpu_count() or 1) > 1 else 1
     directory = Path(directory)
@@ -1884,53 +2038,31 @@ def generate_feeds(
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects and no cycles: the GC only slows
     try:
-        generator = _Generator(count, seed, duplicate_share, now)
-        generator.run()
-        generator.write_texts()
+        reference = _Reference()
+        plans = _plans(count, duplicate_share)
+        arguments = [(reference, shard, plans[shard], seed, now, directory) for shard in (0, 1)]
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            _write_in_two_processes(generator, paths)
+            helper = multiprocessing.get_context("fork").Process(
+                target=_make_shard, args=arguments[1]
+            )
+            helper.start()
+            try:
+                _make_shard(*arguments[0])
+            finally:
+                helper.join()
+            if helper.exitcode != 0:
+                raise RuntimeError(f"making the offers failed (helper exit code {helper.exitcode})")
         else:
-            for name, path in paths.items():
-                _WRITERS[name](generator, path)
+            for shard_arguments in arguments:
+                _make_shard(*shard_arguments)
+        _assemble(directory, paths, now)
     finally:
         if collecting:
             gc.enable()
+        for name in (*FILES.values(), DUPLICATES_FILE):
+            for shard in range(SHARDS):
+                _part(directory, name, shard).unlink(missing_ok=True)
     return paths
-
-
-def _write_in_two_processes(generator: _Generator, paths: dict[str, Path]) -> None:
-    """This process writes France Travail's first part and Monstre Emploi's file; a forked
-    helper writes France Travail's second part (to a side file, appended after), Keljob's
-    file and the ground truth."""
-    france_travail = paths["france-travail"]
-    side = france_travail.with_name(france_travail.name + ".part")
-    helper = multiprocessing.get_context("fork").Process(
-        target=_helper_writes, args=(generator, paths, side)
-    )
-    helper.start()
-    try:
-        with france_travail.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write("[\n")
-            _write_france_travail_part(generator, 0, handle)
-        _write_monstre(generator, paths["monstre-emploi"])
-        helper.join()
-        if helper.exitcode != 0:
-            raise RuntimeError(f"writing the feeds failed (helper exit code {helper.exitcode})")
-        with france_travail.open("ab") as handle, side.open("rb") as rest:
-            shutil.copyfileobj(rest, handle, 1 << 20)
-            handle.write(b"\n]\n")
-    finally:
-        if helper.is_alive():
-            helper.terminate()
-            helper.join()
-        side.unlink(missing_ok=True)
-
-
-def _helper_writes(generator: _Generator, paths: dict[str, Path], side: Path) -> None:
-    with side.open("w", encoding="utf-8", newline="\n") as handle:
-        _write_france_travail_part(generator, 1, handle)
-    _write_keljob(generator, paths["keljob"])
-    _write_duplicates(generator, paths["duplicates"])
 
 
 def main(argv: Sequence[str] | None = None) -> None:

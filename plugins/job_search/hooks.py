@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from job_search.models import FeedState, ImportRun, Offer, SavedOffer, SavedSear
 from job_search.settings import setting
 from job_search.sources import builtin_sources, configured_sources
 from job_search.views import bp
+
+log = logging.getLogger(__name__)
 
 
 @hookimpl
@@ -40,7 +43,13 @@ def register_commands() -> list[click.Command]:
 @hookimpl
 def job_offer_sources() -> list[JobOfferSource]:
     """The built-in feeds, then those an administrator declared in JOB_SEARCH["SOURCES"]."""
-    return builtin_sources() + configured_sources(setting("SOURCES"))
+    try:
+        configured = configured_sources(setting("SOURCES"))
+    except ValueError as error:
+        # One wrong feed declaration must not hide the others.
+        log.error("JOB_SEARCH['SOURCES'] is refused: %s", error)
+        configured = []
+    return builtin_sources() + configured
 
 
 @hookimpl

@@ -11,7 +11,6 @@ one at a time and the sequence numbers they hand out grow in commit order.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -103,7 +102,7 @@ class FeedCounter:
 
 
 def _hash(record: Mapping[str, Any]) -> str:
-    payload = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+    payload = repr(sorted(record.items()))
     return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -118,7 +117,6 @@ _COMPLETENESS = (
     "experience",
     "salary_min",
     "expires_at",
-    "latitude",
 )
 
 
@@ -146,6 +144,8 @@ def prepare(fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         record["salary_period"],
     )
     record["completeness"] = sum(1 for key in _COMPLETENESS if record.get(key))
+    record["dedup_title"] = dedup.title_key(record["title"])[:200]
+    record["dedup_company"] = dedup.company_key(record["company_name"])[:200]
     return record
 
 

@@ -75,6 +75,9 @@ class Offer(db.Model):
     withdrawn_reason: Mapped[str] = mapped_column(String(40), default="")
     content_hash: Mapped[str] = mapped_column(String(32))
     completeness: Mapped[int] = mapped_column(Integer, default=0)  # fields filled in
+    # De-duplication keys (dedup.py), computed once at import.
+    dedup_title: Mapped[str] = mapped_column(String(200), default="")
+    dedup_company: Mapped[str] = mapped_column(String(200), default="")
     canonical_id: Mapped[int | None] = mapped_column(
         ForeignKey("job_search_offer.id", ondelete="SET NULL")
     )

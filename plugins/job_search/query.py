@@ -207,7 +207,8 @@ def parse_query(
     since = _integer(args, "since", 1, 365)
     if since is not None and since not in SINCE_DAYS:
         raise QueryError("since", "« since » : " + ", ".join(map(str, SINCE_DAYS)) + " jours")
-    sort = _one(args, "sort") or ("relevance" if text or rome else "date")
+    # Words rank by relevance; without words (a job code, filters) the newest come first.
+    sort = _one(args, "sort") or ("relevance" if text else "date")
     if sort not in SORTS:
         raise QueryError("sort", "« sort » : relevance, date ou distance")
     if sort == "distance" and not place:

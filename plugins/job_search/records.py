@@ -156,6 +156,8 @@ def clean_record(record: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         raise RowRejected("SIRET : 14 chiffres attendus")
     out["company_siret"] = siret
     postal = _text(record, "postal_code")
+    if len(postal) == 4 and postal.isdigit():
+        postal = "0" + postal  # a spreadsheet ate the leading zero (01000 → 1000)
     if postal and not POSTAL_CODE.match(postal):
         raise RowRejected(f"code postal : « {postal} » n'est pas un code postal")
     out["postal_code"] = postal

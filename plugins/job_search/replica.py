@@ -52,10 +52,10 @@ def sync(engine: TantivyEngine, max_changes: int | None = None, batch: int = 500
     engine.refresh()
     head = head_seq()
     applied = engine.applied_seq()
-    if head <= applied:
+    if head == applied:
         return report
     try:
-        if applied == 0:
+        if applied == 0 or head < applied:  # a new server, or a database restored
             report.upserts = engine.rebuild(visible_documents(), head)
             report.rebuilt, report.applied = True, head
         else:

@@ -116,12 +116,16 @@ def group_of(item: Offer) -> tuple[Offer, list[Offer]]:
     canonical = item
     if item.canonical_id is not None:
         canonical = db.session.get(Offer, item.canonical_id) or item
-    others = db.session.scalars(
-        select(Offer)
-        .where(Offer.canonical_id == canonical.id, Offer.status == LIVE)
-        .order_by(Offer.source, Offer.id)
-    ).all()
-    return canonical, [o for o in others if o.id != canonical.id]
+    group = list(
+        db.session.scalars(
+            select(Offer)
+            .where(Offer.canonical_id == canonical.id, Offer.status == LIVE)
+            .order_by(Offer.source, Offer.id)
+        )
+    )
+    if canonical is not item and canonical.is_live:
+        group.insert(0, canonical)
+    return canonical, [o for o in group if o.id != item.id]
 
 
 def offer_total() -> int:

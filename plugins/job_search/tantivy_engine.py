@@ -218,24 +218,25 @@ class TantivyEngine:
 
     # -- searching ----------------------------------------------------------------------
     def _filters(
-        self, query: OfferQuery, area: Area | None, now: datetime, skip: str = ""
+        self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
     ) -> list[Query]:
+        """The query's filters; without the facet filters when ``facets`` is False."""
         s = self.schema
         clauses = [Query.range_query(s, "expires", FieldType.Integer, _epoch(now), None)]
         if area is not None:
             clauses.append(Query.term_set_query(s, "commune", [c for c, _ in area.communes]))
         if query.rome:
             clauses.append(Query.term_query(s, "rome", query.rome))
-        for name in ("contract", "experience", "time", "source"):
-            values = getattr(query, name)
-            if values and name != skip:
-                field = "sources" if name == "source" else name
-                clauses.append(Query.term_set_query(s, field, list(values)))
-        if query.salary_min and skip != "salary_min":
-            clauses.append(
-                Query.range_query(s, "salary", FieldType.Integer, query.salary_min, None)
-            )
-        if query.since and skip != "since":
+        if facets:
+            for name in ("contract", "experience", "time", "source"):
+                if values := getattr(query, name):
+                    field = "sources" if name == "source" else name
+                    clauses.append(Query.term_set_query(s, field, list(values)))
+            if query.salary_min:
+                clauses.append(
+                    Query.range_query(s, "salary", FieldType.Integer, query.salary_min, None)
+                )
+        if facets and query.since:
             start = _epoch(now - timedelta(days=query.since))
             clauses.append(Query.range_query(s, "published", FieldType.Integer, start, None))
         if query.seen_after is not None:
@@ -258,8 +259,10 @@ class TantivyEngine:
             words.append((Occur.Must, Query.boolean_query(options)))
         return Query.boolean_query(words)
 
-    def _query(self, query: OfferQuery, area: Area | None, now: datetime, skip: str = "") -> Query:
-        clauses = [(Occur.Must, c) for c in self._filters(query, area, now, skip)]
+    def _query(
+        self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
+    ) -> Query:
+        clauses = [(Occur.Must, c) for c in self._filters(query, area, now, facets)]
         text = self._text_query(query.text)
         if text is not None:
             clauses.append((Occur.Must, text))
@@ -291,7 +294,7 @@ class TantivyEngine:
             )
         result = OfferResults(total=total, hits=hits)
         if facets:
-            result.facets = self._facets(searcher, query, area, now, main)
+            result.facets = self._facets(searcher, query, area, now)
         return result
 
     def _by_distance(
@@ -330,28 +333,39 @@ class TantivyEngine:
         return total, addresses
 
     def _facets(
-        self, searcher: Any, query: OfferQuery, area: Area | None, now: datetime, main: Query
+        self, searcher: Any, query: OfferQuery, area: Area | None, now: datetime
     ) -> dict[str, dict[str, int]]:
-        active = {
-            "contract": bool(query.contract),
-            "experience": bool(query.experience),
-            "time": bool(query.time),
-            "source": bool(query.source),
-            "salary_min": bool(query.salary_min),
-            "since": bool(query.since),
-        }
-        results: dict[str, dict[str, int]] = {}
-        shared = [name for name in FACETS if not active[name]]
-        if shared:
-            answer = searcher.aggregate(main, {n: self._aggregation(n, now) for n in shared})
-            for name in shared:
-                results[name] = self._read_facet(name, answer[name], now)
+        """Every facet in one aggregation pass over the query without its facet filters.
+
+        Each facet sits under a filter aggregation holding the *other* facets' filters, so
+        it is counted without its own.
+        """
+        aggregations: dict[str, Any] = {}
         for name in FACETS:
-            if active[name]:
-                without = self._query(query, area, now, skip=name)
-                answer = searcher.aggregate(without, {name: self._aggregation(name, now)})
-                results[name] = self._read_facet(name, answer[name], now)
-        return {name: results[name] for name in FACETS}
+            others = self._facet_filter(query, now, skip=name)
+            counted = self._aggregation(name, now)
+            aggregations[name] = {"filter": others, "aggs": {"v": counted}} if others else counted
+        answer = searcher.aggregate(self._query(query, area, now, facets=False), aggregations)
+        results = {}
+        for name in FACETS:
+            node = answer[name]
+            results[name] = self._read_facet(name, node.get("v", node), now)
+        return results
+
+    @staticmethod
+    def _facet_filter(query: OfferQuery, now: datetime, skip: str) -> str:
+        """The facet filters in use but ``skip``'s, in tantivy's query language."""
+        parts = []
+        for name in ("contract", "experience", "time", "source"):
+            values = getattr(query, name)
+            if values and name != skip:
+                field = "sources" if name == "source" else name
+                parts.append(f"{field}: IN [{' '.join(json.dumps(v) for v in values)}]")
+        if query.salary_min and skip != "salary_min":
+            parts.append(f"salary:>={int(query.salary_min)}")
+        if query.since and skip != "since":
+            parts.append(f"published:>={_epoch(now - timedelta(days=query.since))}")
+        return " AND ".join(f"({part})" for part in parts)
 
     @staticmethod
     def _aggregation(name: str, now: datetime) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from job_search import service
+from job_search import result_cache, service
 from job_search.engine import FACETS
 from job_search.importer import all_sources
 from job_search.query import (
@@ -71,9 +71,12 @@ def facet_labels() -> dict[str, dict[str, str]]:
 
 
 @bp.before_request
-def follow_feed() -> None:
+def follow_feed() -> Response | None:
     if request.endpoint in ("job_search.index", "job_search.offer"):
         service.keep_fresh()
+    if request.endpoint == "job_search.index":
+        return result_cache.lookup(service.engine().applied_seq())
+    return None
 
 
 def read_query(args: Any) -> OfferQuery:
@@ -251,6 +254,7 @@ def suggest_places() -> Response:
 
 @bp.after_request
 def private_pages(response: Response) -> Response:
+    response = result_cache.store(response)
     if request.endpoint in (
         "job_search.saved_offers",
         "job_search.saved_searches",

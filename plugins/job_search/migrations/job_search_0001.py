@@ -51,6 +51,8 @@ def upgrade():
         sa.Column("withdrawn_reason", sa.String(length=40), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("completeness", sa.Integer(), nullable=False),
+        sa.Column("dedup_title", sa.String(length=200), nullable=False),
+        sa.Column("dedup_company", sa.String(length=200), nullable=False),
         sa.Column("canonical_id", sa.Integer(), nullable=True),
         sa.Column("duplicate_reason", sa.String(length=200), nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
@@ -65,12 +67,14 @@ def upgrade():
     )
     op.create_index("ix_job_search_offer_change_seq", "job_search_offer", ["change_seq"])
     op.create_index("ix_job_search_offer_canonical_id", "job_search_offer", ["canonical_id"])
-    op.create_table(
+    feed = op.create_table(
         "job_search_feed",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_search_feed")),
     )
+    # The change feed's one row, so that imports only ever lock it, never race to insert it.
+    op.bulk_insert(feed, [{"id": 1, "seq": 0}])
     op.create_table(
         "job_search_import",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -89,6 +89,10 @@ def test_the_same_offer_from_two_sources_is_shown_once(app):
     assert moved.status_code == 302
     detail = client.get(f"/api/v1/jobs/{stored['france-travail'].id}").get_json()
     assert [o["name"] for o in detail["also_published_on"]] == ["keljob"]
+    # Read from the duplicate's side, the group is the canonical offer.
+    other = client.get(f"/api/v1/jobs/{stored['keljob'].id}").get_json()
+    assert other["canonical_id"] == stored["france-travail"].id
+    assert [o["name"] for o in other["also_published_on"]] == ["france-travail"]
 
 
 def test_when_the_canonical_offer_goes_the_other_is_shown(app):

@@ -75,3 +75,23 @@ def test_reindex_rebuilds_from_the_database(app, tmp_path):
     again = runner.invoke(args=["jobs", "reindex"])
     assert "2 offers indexed" in again.output
     assert total(app.test_client()) == 2
+
+
+def test_anonymous_answers_are_cached_until_the_index_moves(make_app, tmp_path, accounts_for):
+    app = make_app(JOB_SEARCH={"INDEX_DIR": str(tmp_path / "index"), "SYNC_SECONDS": 3600})
+    import_only(app, [ft_offer("V1", "Vitrier")])
+    app.test_cli_runner().invoke(args=["jobs", "sync"])
+    client = app.test_client()
+    assert total(client, "q=vitrier") == 1
+    import_only(app, [ft_offer("V1", "Vitrier"), ft_offer("V2", "Vitrier miroitier")])
+    # This server has not applied the change yet: the same answer, from memory.
+    assert total(client, "q=vitrier") == 1
+    app.test_cli_runner().invoke(args=["jobs", "sync"])
+    assert total(client, "q=vitrier") == 2  # the index moved: the cache no longer applies
+    page = client.get("/job-search/?q=vitrier")
+    assert page.status_code == 200 and client.get("/job-search/?q=vitrier").data == page.data
+    # A signed-in person never gets another person's cached page.
+    signed_in, accounts = accounts_for(app)
+    accounts.seeker()
+    assert "Enregistrer cette recherche" in signed_in.get("/job-search/?q=vitrier").text
+    assert "Enregistrer cette recherche" not in client.get("/job-search/?q=vitrier").text

@@ -253,3 +253,23 @@ def test_the_offer_api_and_openapi(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/jobs" in document["paths"] and "/jobs/{job_id}" in document["paths"]
     assert "JobSearch" in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("title", "words"),
+    [
+        ("Vendeuse en boulangerie", "vendeur"),
+        ("Vendeur en boulangerie", "vendeuse"),
+        ("Conductrice de bus", "conducteur"),
+        ("Serveuse", "serveurs"),
+        ("Infirmier de bloc", "infirmieres"),
+    ],
+)
+def test_masculine_and_feminine_find_each_other(app, title, words):
+    import_ft(app, [ft_offer("G1", title)])
+    assert api(app.test_client(), f"q={words}")["total"] == 1
+
+
+def test_a_job_code_alone_lists_the_newest_first(client):
+    body = api(client, "rome=J1506")
+    assert [i["published_on"] for i in body["items"]] == ["2026-11-21", "2026-11-19", "2026-11-17"]
