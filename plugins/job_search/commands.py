@@ -109,7 +109,7 @@ def _sync_line(report: replica.SyncReport) -> str:
     type=click.Path(file_okay=False),
     help="Folder to write the feeds into.",
 )
-@click.option("--duplicates", default=0.15, show_default=True, type=click.FloatRange(0, 0.9))
+@click.option("--duplicates", default=0.15, show_default=True, type=click.FloatRange(0, 0.45))
 def generate_command(count: int, seed: int, out: str, duplicates: float) -> None:
     """Write a realistic synthetic feed in each supported format (for the demo and benchmark)."""
     from job_search.generate import generate_feeds
@@ -173,7 +173,7 @@ def load_demo_offers(seed: int = 2026) -> list[str]:
 
     lines = []
     with tempfile.TemporaryDirectory() as folder:
-        written = generate_feeds(Path(folder), int(setting("DEMO_OFFERS")), seed)
+        written = generate_feeds(Path(folder), int(setting("DEMO_OFFERS")), seed, workers=1)
         known = importer.all_sources()
         for name, path in written.items():
             if name not in known:

@@ -17,7 +17,10 @@ grouped: the same employer and postal code for a different job, and the same tit
 postal code at another employer. A few rows per file are broken on purpose (no title, an
 unknown contract type, an impossible date) so that the importer's rejections are exercised.
 
-The same count, seed, share and ``now`` give byte-identical files.
+The offers are made in two independent shards (communes dealt out by weight, those sharing
+a postal code together, so that every employer, duplicate and hard negative stays in one
+shard), in two processes for big counts; each feed lists its offers newest first. The same
+count, seed, share and ``now`` give byte-identical files, in one process or two.
 ``python3 -m job_search.generate --count N --seed S --out DIR`` runs it from the shell.
 """
 
@@ -30,10 +33,12 @@ import gc
 import heapq
 import io
 import json
+import math
 import multiprocessing
 import os
 import random
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -1227,10 +1232,10 @@ class _Generator:
             amount = max(SMIC_HOURLY, round(monthly / HOURS_PER_MONTH * 20) / 20)
             if hours < 35:
                 amount = max(SMIC_HOURLY, round(rng.uniform(11.88, 14.5) * 20) / 20)
-        elif period == "year":
-            amount = round(monthly * self.pick((12, 12, 13)) / 500) * 500
+        elif period == "year":  # rounded up, never below the minimum wage
+            amount = math.ceil(monthly * self.pick((12, 12, 13)) / 500) * 500
         else:
-            amount = round(monthly / 10) * 10
+            amount = math.ceil(monthly / 10) * 10
         top = None
         if rng.random() < 0.6:
             spread = rng.uniform(1.04, 1.3)
@@ -1705,7 +1710,7 @@ def _france_travail_offer(
     url = f"https://candidat.francetravail.fr/offres/recherche/detail/{offer.ident}"
     origin: dict[str, Any] = {"origine": "1", "urlOrigine": url}
     if rng.random() < 0.03:
-        partner = "https://www.jobpartenaire.fr/offre/" + offer.ident.lower()
+        partner = "https://www.jobpartenaire.example/offre/" + offer.ident.lower()
         origin = {"origine": "2", "partenaires": [{"nom": "JOBPARTENAIRE", "url": partner}]}
     created = f"{offer.created.isoformat()}.000Z"
     nature = "Contrat apprentissage" if offer.contract == "alternance" else "Contrat travail"
@@ -1813,7 +1818,7 @@ def _keljob_row(generator: _Generator, offer: _Offer, rng: random.Random) -> lis
         created,
         offer.updated.isoformat(" "),
         offer.expires.date().isoformat() if offer.expires else "",
-        f"https://www.keljob.com/offre/{slug}-{offer.ident.lower()}",
+        f"https://www.keljob.example/offre/{slug}-{offer.ident.lower()}",
         rome,
     ]
 
@@ -1842,7 +1847,7 @@ def _monstre_job(generator: _Generator, offer: _Offer, rng: random.Random) -> st
         f"<referencenumber>{_cdata(offer.ident)}</referencenumber>\n",
         f"<title>{_cdata(title)}</title>\n",
         f"<date>{_cdata(date)}</date>\n",
-        f"<url>{_cdata('https://www.monstre-emploi.fr/emploi/' + offer.ident)}</url>\n",
+        f"<url>{_cdata('https://www.monstre-emploi.example/emploi/' + offer.ident)}</url>\n",
         f"<company>{_cdata(offer.company_name)}</company>\n",
         f"<siret>{employer.siret}</siret>\n" if offer.show_siret else "<siret/>\n",
         f"<city>{_cdata(_city_name(commune))}</city>\n",
@@ -1920,11 +1925,12 @@ def _heads(now: datetime) -> dict[str, tuple[str, str, str]]:
     monstre_head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<source>\n'
         "<publisher>Monstre Emploi</publisher>\n"
-        "<publisherurl>https://www.monstre-emploi.fr</publisherurl>\n"
+        "<publisherurl>https://www.monstre-emploi.example</publisherurl>\n"
         f"<lastBuildDate>{_rfc_date(now)}</lastBuildDate>\n"
     )
     return {
-        "france-travail": ("[\n", ",\n", "\n]\n"),
+        # As the API answers a search: the offers, then the facets (none here).
+        "france-travail": ('{"resultats": [\n', ",\n", '\n], "filtresPossibles": []}\n'),
         "keljob": ("\ufeff" + keljob_header, "", ""),
         "monstre-emploi": (monstre_head, "", "</source>\n"),
     }
@@ -2041,7 +2047,9 @@ def generate_feeds(
         reference = _Reference()
         plans = _plans(count, duplicate_share)
         arguments = [(reference, shard, plans[shard], seed, now, directory) for shard in (0, 1)]
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Forking a process that runs threads is unsafe: then one process does it all.
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        if workers > 1 and forking and threading.active_count() == 1:
             helper = multiprocessing.get_context("fork").Process(
                 target=_make_shard, args=arguments[1]
             )

@@ -251,7 +251,9 @@ def import_feed(
         _withdraw(missing, now, MISSING)
         report.withdrawn += len(missing)
     report.withdrawn += expire(now, counter)
-    report.regrouped = dedup.regroup(own_source_names(), counter)
+    if report.new or report.updated or report.withdrawn:
+        # Nothing changed, nothing to regroup: a daily re-import of an unchanged feed is cheap.
+        report.regrouped = dedup.regroup(own_source_names(), counter)
     counter.save()
     report.seconds = time.perf_counter() - started
     db.session.add(

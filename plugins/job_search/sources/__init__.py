@@ -83,13 +83,13 @@ def builtin_sources() -> list[JobOfferSource]:
             name="keljob",
             label="Keljob",
             read=csv_feed.CsvFeed(csv_feed.KELJOB_COLUMNS, csv_feed.KELJOB_VALUES),
-            website="https://www.keljob.com",
+            website="https://www.keljob.example",
         ),
         JobOfferSource(
             name="monstre-emploi",
             label="Monstre Emploi",
             read=xml_feed.XmlFeed(values=xml_feed.MONSTRE_VALUES),
-            website="https://www.monstre-emploi.fr",
+            website="https://www.monstre-emploi.example",
         ),
     ]
 

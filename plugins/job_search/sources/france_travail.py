@@ -123,7 +123,7 @@ def _offers(stream: _JsonStream) -> Iterator[SourceRow]:
 
 def offer_fields(offer: Any) -> dict[str, Any]:
     """Map one decoded France Travail offer to the normalised fields; RowRejected if wrong."""
-    if not isinstance(offer, Mapping):
+    if not isinstance(offer, dict):  # what JSON objects decode to
         raise RowRejected("offre : un objet JSON est attendu")
     place = _object(offer, "lieuTravail", "lieu de travail")
     company = _object(offer, "entreprise", "entreprise")
@@ -165,7 +165,7 @@ def _object(offer: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
     value = offer.get(key)
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise RowRejected(f"{name} : un objet JSON est attendu ({key})")
     return value
 
@@ -196,7 +196,7 @@ def _url(origin: Mapping[str, Any], source_id: str | None) -> str | None:
     if partners is not None and not isinstance(partners, list):
         raise RowRejected("lien : la liste des partenaires est invalide (partenaires)")
     for partner in partners or ():
-        if isinstance(partner, Mapping) and isinstance(partner.get("url"), str):
+        if isinstance(partner, dict) and isinstance(partner.get("url"), str):
             return partner["url"].strip()
     return OFFER_URL.format(id=quote(source_id, safe="")) if source_id else None
 
@@ -270,10 +270,10 @@ class _JsonStream:
         self.line = 1  # line number of buffer[0]
         self.eof = False
 
-    def _fill(self, size: int = _CHUNK) -> bool:
+    def _fill(self, size: int = 0) -> bool:
         if self.eof:
             return False
-        data = self.file.read(size)
+        data = self.file.read(size or _CHUNK)
         try:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError:
@@ -314,8 +314,9 @@ class _JsonStream:
                 if self.eof or not cut:
                     raise self.error("JSON invalide", error.pos) from None
             else:
-                # A value ending with the buffer (a number) may go on in the next chunk.
-                if end < len(self.buffer) or self.eof:
+                # A number near the end of the buffer ("12." of "12.5") may go on in the
+                # next chunk: decode it again with more.
+                if end < len(self.buffer) - 32 or self.eof:
                     self.pos = end
                     return value
             if len(self.buffer) - self.pos > _MAX_OFFER:

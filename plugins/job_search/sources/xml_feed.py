@@ -133,8 +133,7 @@ class XmlFeed:
                     parser.close()
                 events = list(parser.read_events())
             except ET.ParseError as error:
-                where = error.position[0] if hasattr(error, "position") else line
-                raise SourceFileError(f"XML invalide (ligne {where}) : {error.msg}") from None
+                raise SourceFileError(_parse_error(error, line)) from None
             for event, element in events:
                 if event == "start":
                     stack.append(element)
@@ -142,8 +141,12 @@ class XmlFeed:
                         job, job_line = element, line
                     continue
                 stack.pop()
-                if element is not job:
+                if job is None:  # outside the offers (publisher…): dropped once read
+                    if stack:
+                        del stack[-1][:]
                     continue
+                if element is not job:
+                    continue  # an element of the offer
                 position += 1
                 try:
                     row = SourceRow(job_line or position, self._fields(element))
@@ -202,6 +205,28 @@ class XmlFeed:
                 value = normalise_date(value)
             fields[field] = value
         return fields
+
+
+# Expat's messages, in French.
+_PARSE_ERRORS = {
+    "mismatched tag": "balise fermante qui ne correspond pas",
+    "not well-formed (invalid token)": "caractère ou balise invalide",
+    "no element found": "le fichier s'arrête avant la fin du XML",
+    "unclosed token": "balise non fermée",
+    "undefined entity": "entité inconnue",
+    "junk after document element": "contenu après la fin du flux",
+    "unclosed CDATA section": "section CDATA non fermée",
+}
+
+
+def _parse_error(error: ET.ParseError, line: int) -> str:
+    """A French message for the parser's error, with its line and column."""
+    reason = str(error.msg).split(": line ")[0]
+    where = getattr(error, "position", None) or (line, 0)
+    return (
+        f"XML invalide (ligne {where[0]}, colonne {where[1] + 1}) : "
+        f"{_PARSE_ERRORS.get(reason, reason)}"
+    )
 
 
 def _local(tag: str) -> str:
