@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tests.e2e.conftest import NewContext, Store
 
 PARTNER_SERVICE = "Métiers en vidéo"  # a partner listing, opened on its https .example site
+JOB_SEARCH_SERVICE = "Recherche d’offres"  # featured in the shipped catalogue
 RESULTS = re.compile(r"^[1-9]\d* services? trouvés?$")
 
 
@@ -159,6 +160,13 @@ def test_admin_reorders_themes_and_features_a_service(
     expect(page.locator(".themes > li > h3")).to_have_text([second, before[0], *before[2:]])
 
     page.goto("/admin/services")
+    # The home shows the first 6 featured services, and the shipped catalogue features 6:
+    # make room by taking the job search off first (it is put back below).
+    jobs_row = page.get_by_role("row").filter(has_text=JOB_SEARCH_SERVICE)
+    jobs_row.get_by_role("button", name=f"Retirer de la une : {JOB_SEARCH_SERVICE}").click()
+    expect(
+        jobs_row.get_by_role("button", name=f"Mettre à la une : {JOB_SEARCH_SERVICE}")
+    ).to_be_visible()
     row = page.get_by_role("row").filter(has_text=PARTNER_SERVICE)
     row.get_by_role("button", name=f"Mettre à la une : {PARTNER_SERVICE}").click()
     expect(row.get_by_role("button", name=f"Retirer de la une : {PARTNER_SERVICE}")).to_be_visible()
@@ -172,6 +180,10 @@ def test_admin_reorders_themes_and_features_a_service(
     page.goto("/admin/services")
     row.get_by_role("button", name=f"Retirer de la une : {PARTNER_SERVICE}").click()
     expect(row.get_by_role("button", name=f"Mettre à la une : {PARTNER_SERVICE}")).to_be_visible()
+    jobs_row.get_by_role("button", name=f"Mettre à la une : {JOB_SEARCH_SERVICE}").click()
+    expect(
+        jobs_row.get_by_role("button", name=f"Retirer de la une : {JOB_SEARCH_SERVICE}")
+    ).to_be_visible()
     page.goto("/admin/themes")
     page.get_by_role("button", name=f"Descendre {second}", exact=True).click()
     expect(top_themes).to_have_text(before)
