@@ -9,7 +9,7 @@ from emploistore.accounts.services import email_addresses
 from emploistore.app import create_app
 from emploistore.catalog.markdown import render_markdown
 from emploistore.catalog.services import ListingLink, listing_link
-from emploistore.content_files import flatten_messages, read_yaml
+from emploistore.content_files import flatten_messages, load_once, read_yaml
 from emploistore.database import db, utcnow
 from emploistore.hookspecs import hookimpl
 from emploistore.images import CleanImage, ImageRejected, clean_image
@@ -48,6 +48,7 @@ __all__ = [
     "flatten_messages",
     "hookimpl",
     "listing_link",
+    "load_once",
     "normalise_gender_number",
     "plugin_answers",
     "read_yaml",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -12,6 +13,35 @@ try:  # the C loader is ten times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
+
+
+T = TypeVar("T")
+_LOADED: dict[tuple[str, str], tuple[tuple[tuple[str, int, int], ...], Any]] = {}
+_LOCK = threading.Lock()
+
+
+def _fingerprint(base: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def load_once(base: Path, loader: Callable[[Path], T]) -> T:
+    """``loader(base)``, computed once per process while the folder's files are unchanged.
+
+    For plugins that read and check a content folder at startup: every app the process
+    creates (each test, each CLI command) shares the parsed content, which must therefore
+    not be modified. A loader that raises is called again next time.
+    """
+    key = (str(base.resolve()), f"{loader.__module__}.{loader.__qualname__}")
+    fingerprint = _fingerprint(base)
+    with _LOCK:
+        found = _LOADED.get(key)
+    if found is not None and found[0] == fingerprint:
+        return found[1]
+    value = loader(base)
+    with _LOCK:
+        _LOADED[key] = (fingerprint, value)
+    return value
 
 
 def read_yaml(path: Path, label: str, problems: list[str]) -> Any:

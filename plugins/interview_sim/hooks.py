@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, url_for
 
-from emploistore import AccountTab, HomeCard, hookimpl
+from emploistore import AccountTab, HomeCard, hookimpl, load_once
 from interview_sim import services
 from interview_sim.bank import BANK_DIR, load_bank
 from interview_sim.models import InterviewAnswer, InterviewSession
@@ -36,7 +36,9 @@ def startup(app: Flask) -> None:
     ``INTERVIEW_SIM = {"BANK_PATH": "..."}`` in the config points to another bank folder.
     """
     settings = app.config.get("INTERVIEW_SIM") or {}
-    app.extensions[services.BANK_KEY] = load_bank(Path(settings.get("BANK_PATH", BANK_DIR)))
+    app.extensions[services.BANK_KEY] = load_once(
+        Path(settings.get("BANK_PATH", BANK_DIR)), load_bank
+    )
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, url_for
 
-from emploistore import AccountTab, HomeCard, SearchDocument, hookimpl
+from emploistore import AccountTab, HomeCard, SearchDocument, hookimpl, load_once
 from mooc_player import services
 from mooc_player.content import COURSES_DIR, load_courses
 from mooc_player.models import Enrolment, LessonProgress, QuizAttempt, Statement
@@ -33,8 +33,8 @@ def register_migrations() -> Path:
 def startup(app: Flask) -> None:
     """Load and validate every course; ``MOOC_PLAYER = {"COURSES_PATH": ...}`` overrides."""
     settings = app.config.get("MOOC_PLAYER") or {}
-    app.extensions[services.COURSES_KEY] = load_courses(
-        Path(settings.get("COURSES_PATH", COURSES_DIR))
+    app.extensions[services.COURSES_KEY] = load_once(
+        Path(settings.get("COURSES_PATH", COURSES_DIR)), load_courses
     )
 
 
