@@ -259,6 +259,18 @@ class _SqlEngine:
     # FILTER counts would each evaluate ``fail`` again; no for PostgreSQL).
     _materialize_filtered = True
 
+    _lock: threading.Lock
+    _opened: list[Any]
+    _local: threading.local
+
+    def close(self) -> None:
+        """Close every connection this engine opened."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local = threading.local()
+
     # -- dialect ------------------------------------------------------------------------------
     def _params(self) -> _Params:
         raise NotImplementedError
@@ -461,14 +473,6 @@ class Fts5Engine(_SqlEngine):
             with self._lock:
                 self._opened.append(connection)
         return connection
-
-    def close(self) -> None:
-        """Close every connection this engine opened."""
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
 
     def destroy(self) -> None:
         """Remove the database file."""
@@ -802,14 +806,6 @@ class PostgresEngine(_SqlEngine):
             with self._lock:
                 self._opened.append(connection)
         return connection
-
-    def close(self) -> None:
-        """Close every connection this engine opened."""
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
 
     def destroy(self) -> None:
         """Drop the schema and everything in it (see _drop_schema)."""
