@@ -7,9 +7,12 @@ typed and as its folded masculine singular ("infirmiere" → "infirmier" → "in
 either matches.
 
 Filters are fast-field queries; a radius is the set of communes around the place
-(referential.communes_within), so the count grows with the radius by construction. Facets
-are tantivy aggregations: one call for the facets whose filter is not in use, one more for
-each facet whose filter is (counted without it).
+(referential.communes_within), so the count grows with the radius by construction. A search
+with words is answered by tantivy, its facets by aggregations: one over the search for the
+facets whose filter is not in use, one more for each facet whose filter is (counted without
+it). A search without words matches a large share of the offers: the offers' fields kept as
+arrays beside the index (columns.py) answer its total, facets and page, and tantivy only
+loads the page's cards. Without words, "relevance" means newest first, as "date" does.
 
 One process writes at a time (a lock file beside the index); readers never wait: they see
 a commit when ``refresh`` finds the applied sequence moved.
@@ -34,12 +37,13 @@ import tantivy
 from tantivy import Document, FieldType, Filter, Index, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from emploistore import normalise_gender_number
+from job_search.columns import FILE_NAME as COLUMNS_FILE
+from job_search.columns import NO_EXPIRY, ColumnsBuilder, OfferColumns, TooManySources, epoch
 from job_search.engine import FACETS, Area, IndexDocument, OfferHit, OfferResults
 from job_search.query import SALARY_STEPS, SINCE_DAYS, OfferQuery
 from job_search.referential import fold
 
-SCHEMA_VERSION = 1
-NO_EXPIRY = 2**62
+SCHEMA_VERSION = 2  # 2: the columns beside the index (a new folder: a full rebuild)
 WORD = re.compile(r"\w+")
 TITLE_BOOST = 3.0
 _STOPWORDS_TEXT = (
@@ -94,22 +98,21 @@ def query_terms(text: str) -> list[set[str]]:
     return groups
 
 
-def _epoch(moment: datetime) -> int:
-    return int((moment - datetime(1970, 1, 1)).total_seconds())
-
-
 class TantivyEngine:
     """The store's offer engine."""
 
     name = "tantivy"
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, columns: bool = True) -> None:
+        """``columns=False`` answers every search with tantivy alone (the parity tests)."""
         self.directory = Path(directory) / f"v{SCHEMA_VERSION}"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         self._index = self._open()
         self._seen_state: tuple[int, int] | None = None
         self._applied = self._read_applied()
+        self._use_columns = columns
+        self._columns = OfferColumns.load(self.directory) if columns else None
 
     # -- storage ------------------------------------------------------------------------
     def _open(self) -> Index:
@@ -131,6 +134,11 @@ class TantivyEngine:
     def applied_seq(self) -> int:
         return self._applied
 
+    @property
+    def columns_loaded(self) -> bool:
+        """Whether searches without words are answered from the columns (columns.py)."""
+        return self._columns is not None
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
 
@@ -144,6 +152,8 @@ class TantivyEngine:
             self._seen_state = state
             self._applied = self._read_applied()
             self._index.reload()
+            if self._use_columns:
+                self._columns = OfferColumns.load(self.directory)
 
     @contextmanager
     def _writing(self, threads: int = 1, heap: int = 64_000_000) -> Iterator[Any]:
@@ -190,6 +200,7 @@ class TantivyEngine:
         return Document(**fields)
 
     def apply(self, upserts: Iterable[IndexDocument], deletes: Iterable[int], seq: int) -> None:
+        upserts, deletes = list(upserts), list(deletes)
         with self._writing() as writer:
             for offer_id in deletes:
                 writer.delete_documents_by_term("id", offer_id)
@@ -197,50 +208,71 @@ class TantivyEngine:
                 writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(self._document(doc))
             writer.commit()
+            # The columns on disk are the last writer's, whichever process it was.
+            current = OfferColumns.load(self.directory)
+            columns = None
+            if current is not None:
+                try:
+                    columns = current.updated(upserts, deletes)
+                except TooManySources:
+                    columns = None
+            self._save_columns(columns)
         self._write_applied(seq)
         self._index.reload()
 
     def rebuild(self, documents: Iterable[IndexDocument], seq: int, threads: int = 2) -> int:
         """Replace the whole index (a new server, or ``emploistore jobs reindex``)."""
         count = 0
+        builder: ColumnsBuilder | None = ColumnsBuilder()
         with self._writing(threads=threads, heap=256_000_000) as writer:
             writer.delete_all_documents()
             for doc in documents:
                 writer.add_document(self._document(doc))
+                if builder is not None:
+                    try:
+                        builder.add_one(doc)
+                    except TooManySources:
+                        builder = None
                 count += 1
             writer.commit()
+            self._save_columns(builder.columns() if builder is not None else None)
         self._write_applied(seq)
         self._index.reload()
         return count
+
+    def _save_columns(self, columns: OfferColumns | None) -> None:
+        """Write the columns, or remove them (searches then use tantivy alone)."""
+        if columns is None:
+            (self.directory / COLUMNS_FILE).unlink(missing_ok=True)
+        else:
+            columns.save(self.directory)
+        if self._use_columns:
+            self._columns = columns
 
     def destroy(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
 
     # -- searching ----------------------------------------------------------------------
-    def _filters(
-        self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
-    ) -> list[Query]:
-        """The query's filters; without the facet filters when ``facets`` is False."""
+    def _filters(self, query: OfferQuery, area: Area | None, now: datetime) -> list[Query]:
+        """The query's filters (everything but its words)."""
         s = self.schema
-        clauses = [Query.range_query(s, "expires", FieldType.Integer, _epoch(now), None)]
+        clauses = [Query.range_query(s, "expires", FieldType.Integer, epoch(now), None)]
         if area is not None:
             clauses.append(Query.term_set_query(s, "commune", [c for c, _ in area.communes]))
         if query.rome:
             clauses.append(Query.term_query(s, "rome", query.rome))
-        if facets:
-            for name in ("contract", "experience", "time", "source"):
-                if values := getattr(query, name):
-                    field = "sources" if name == "source" else name
-                    clauses.append(Query.term_set_query(s, field, list(values)))
-            if query.salary_min:
-                clauses.append(
-                    Query.range_query(s, "salary", FieldType.Integer, query.salary_min, None)
-                )
-        if facets and query.since:
-            start = _epoch(now - timedelta(days=query.since))
+        for name in ("contract", "experience", "time", "source"):
+            if values := getattr(query, name):
+                field = "sources" if name == "source" else name
+                clauses.append(Query.term_set_query(s, field, list(values)))
+        if query.salary_min:
+            lowest = query.salary_min
+            clauses.append(Query.range_query(s, "salary", FieldType.Integer, lowest, None))
+        if query.since:
+            start = epoch(now - timedelta(days=query.since))
             clauses.append(Query.range_query(s, "published", FieldType.Integer, start, None))
         if query.seen_after is not None:
-            after = _epoch(query.seen_after) + 1
+            after = epoch(query.seen_after) + 1
             clauses.append(Query.range_query(s, "seen", FieldType.Integer, after, None))
         return clauses
 
@@ -259,27 +291,31 @@ class TantivyEngine:
             words.append((Occur.Must, Query.boolean_query(options)))
         return Query.boolean_query(words)
 
-    def _query(
-        self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
-    ) -> Query:
-        clauses = [(Occur.Must, c) for c in self._filters(query, area, now, facets)]
+    def _query(self, query: OfferQuery, area: Area | None, now: datetime) -> Query:
+        clauses = [(Occur.Must, c) for c in self._filters(query, area, now)]
         text = self._text_query(query.text)
         if text is not None:
             clauses.append((Occur.Must, text))
         return Query.boolean_query(clauses)
 
     def count(self, query: OfferQuery, area: Area | None, now: datetime) -> int:
+        if self._columns is not None and self._text_query(query.text) is None:
+            return self._columns.search(query, area, now, facets=False, page=False).total
         return self._index.searcher().search(self._query(query, area, now), 1).count
 
     def search(
         self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
     ) -> OfferResults:
         searcher = self._index.searcher()
+        text = self._text_query(query.text)
+        if self._columns is not None and text is None:
+            return self._search_columns(self._columns, searcher, query, area, now, facets)
         main = self._query(query, area, now)
         if query.sort == "distance" and area is not None:
             total, addresses = self._by_distance(searcher, query, area, now)
         else:
-            order = {} if query.sort == "relevance" else {"order_by_field": "datekey"}
+            # Without words every offer scores the same: "relevance" is newest first too.
+            order = {} if query.sort == "relevance" and text else {"order_by_field": "datekey"}
             found = searcher.search(main, query.per_page, count=True, offset=query.offset, **order)
             total, addresses = found.count, [address for _, address in found.hits]
         distances = area.distances() if area is not None else {}
@@ -297,6 +333,31 @@ class TantivyEngine:
             result.facets = self._facets(searcher, query, area, now)
         return result
 
+    def _search_columns(
+        self,
+        columns: OfferColumns,
+        searcher: Any,
+        query: OfferQuery,
+        area: Area | None,
+        now: datetime,
+        facets: bool,
+    ) -> OfferResults:
+        """A search without words: the arrays answer, tantivy loads the page's cards."""
+        page = columns.search(query, area, now, facets=facets)
+        cards: dict[int, dict[str, Any]] = {}
+        if page.ids:
+            wanted = Query.term_set_query(self.schema, "id", page.ids)
+            for _score, address in searcher.search(wanted, len(page.ids), count=False).hits:
+                stored = searcher.doc(address)
+                cards[stored.get_first("id")] = json.loads(stored.get_first("card"))
+        distances = area.distances() if area is not None else {}
+        hits = [
+            OfferHit(id=offer_id, card=card, distance_km=distances.get(card["cc"]))
+            for offer_id in page.ids
+            if (card := cards.get(offer_id)) is not None
+        ]
+        return OfferResults(total=page.total, hits=hits, facets=page.facets)
+
     def _by_distance(
         self, searcher: Any, query: OfferQuery, area: Area, now: datetime
     ) -> tuple[int, list[Any]]:
@@ -306,6 +367,8 @@ class TantivyEngine:
             main, {"c": {"terms": {"field": "commune", "size": len(area.communes)}}}
         )
         per_commune = {b["key"]: b["doc_count"] for b in counted["c"]["buckets"]}
+        # Within one commune the area's set of communes is a needless clause (often 1,000+).
+        local_search = self._query(query, None, now)
         total = sum(per_commune.values())
         start, end = query.offset, query.offset + query.per_page
         addresses: list[Any] = []
@@ -319,7 +382,7 @@ class TantivyEngine:
                 wanted = min(here - local, end - max(start, position))
                 narrowed = Query.boolean_query(
                     [
-                        (Occur.Must, main),
+                        (Occur.Must, local_search),
                         (Occur.Must, Query.term_query(self.schema, "commune", code)),
                     ]
                 )
@@ -335,37 +398,28 @@ class TantivyEngine:
     def _facets(
         self, searcher: Any, query: OfferQuery, area: Area | None, now: datetime
     ) -> dict[str, dict[str, int]]:
-        """Every facet in one aggregation pass over the query without its facet filters.
+        """Each facet counted without its own filter, with all the others.
 
-        Each facet sits under a filter aggregation holding the *other* facets' filters, so
-        it is counted without its own.
+        One aggregation over the whole search counts the facets whose filter is not in
+        use; each facet whose filter is in use is counted over the search without it. Each
+        pass visits only the offers its search matches (a filter aggregation inside one
+        pass would visit every offer its filter lets through, words or not).
         """
-        aggregations: dict[str, Any] = {}
-        for name in FACETS:
-            others = self._facet_filter(query, now, skip=name)
-            counted = self._aggregation(name, now)
-            aggregations[name] = {"filter": others, "aggs": {"v": counted}} if others else counted
-        answer = searcher.aggregate(self._query(query, area, now, facets=False), aggregations)
-        results = {}
-        for name in FACETS:
-            node = answer[name]
-            results[name] = self._read_facet(name, node.get("v", node), now)
-        return results
+        active = [name for name in FACETS if self._facet_in_use(query, name)]
+        passes: list[tuple[OfferQuery, list[str]]] = []
+        idle = [name for name in FACETS if name not in active]
+        if idle:
+            passes.append((query, idle))
+        passes.extend((query.without(name), [name]) for name in active)
+        answers: dict[str, dict[str, Any]] = {}
+        for searched, names in passes:
+            aggregations = {name: self._aggregation(name, now) for name in names}
+            answers.update(searcher.aggregate(self._query(searched, area, now), aggregations))
+        return {name: self._read_facet(name, answers[name], now) for name in FACETS}
 
     @staticmethod
-    def _facet_filter(query: OfferQuery, now: datetime, skip: str) -> str:
-        """The facet filters in use but ``skip``'s, in tantivy's query language."""
-        parts = []
-        for name in ("contract", "experience", "time", "source"):
-            values = getattr(query, name)
-            if values and name != skip:
-                field = "sources" if name == "source" else name
-                parts.append(f"{field}: IN [{' '.join(json.dumps(v) for v in values)}]")
-        if query.salary_min and skip != "salary_min":
-            parts.append(f"salary:>={int(query.salary_min)}")
-        if query.since and skip != "since":
-            parts.append(f"published:>={_epoch(now - timedelta(days=query.since))}")
-        return " AND ".join(f"({part})" for part in parts)
+    def _facet_in_use(query: OfferQuery, name: str) -> bool:
+        return bool(getattr(query, name))
 
     @staticmethod
     def _aggregation(name: str, now: datetime) -> dict[str, Any]:
@@ -389,7 +443,7 @@ class TantivyEngine:
         """For the range facets: facet value → the lower bound it counts from."""
         if name == "salary_min":
             return {str(step): step for step in SALARY_STEPS}
-        return {str(days): _epoch(now - timedelta(days=days)) for days in SINCE_DAYS}
+        return {str(days): epoch(now - timedelta(days=days)) for days in SINCE_DAYS}
 
     @classmethod
     def _read_facet(cls, name: str, answer: dict[str, Any], now: datetime) -> dict[str, int]:

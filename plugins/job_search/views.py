@@ -290,8 +290,3 @@ def french_date(iso: str) -> str:
 def french_number(value: int) -> str:
     """``282723`` → ``282 723`` (narrow no-break space, as French typography wants)."""
     return f"{value:,}".replace(",", "\u202f")
-
-
-@bp.app_template_filter("jobs_source")
-def source_label(name: str) -> str:
-    return source_labels().get(name, name)

@@ -1,4 +1,7 @@
-"""The benchmark's SQL engines give tantivy's answers (job_search.sql_engines).
+"""The benchmark's SQL engines give tantivy's answers (job_search.sql_engines), and so does
+tantivy alone (``columns=False``: every search, words or not, answered by tantivy's queries
+and aggregations) against the store's engine, which answers searches without words from the
+offers' columns (job_search.columns).
 
 About 300 varied offers are indexed by tantivy, SQLite FTS5 (both ways of keeping the
 sources) and PostgreSQL; each search below must give the same total, the same facets and
@@ -189,6 +192,7 @@ PARIS = Area("75056", communes_within("75056", 5))
 def tantivy_engine(tmp_path_factory: pytest.TempPathFactory) -> TantivyEngine:
     engine = TantivyEngine(tmp_path_factory.mktemp("tantivy"))
     engine.rebuild(iter(DOCUMENTS), 1)
+    assert engine.columns_loaded  # searches without words are answered from the columns
     return engine
 
 
@@ -207,11 +211,18 @@ def postgres_url() -> str:
     return plain
 
 
-@pytest.fixture(scope="module", params=["fts5", "fts5-table", "postgres"])
+@pytest.fixture(scope="module", params=["fts5", "fts5-table", "postgres", "tantivy-alone"])
 def sql_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Fts5Engine | PostgresEngine]:
+) -> Iterator[Fts5Engine | PostgresEngine | TantivyEngine]:
     engine: Fts5Engine | PostgresEngine
+    if request.param == "tantivy-alone":
+        alone = TantivyEngine(tmp_path_factory.mktemp("alone"), columns=False)
+        alone.rebuild(iter(DOCUMENTS), 1)
+        assert not alone.columns_loaded
+        yield alone
+        alone.destroy()
+        return
     if request.param == "postgres":
         engine = PostgresEngine(postgres_url(), schema=PG_SCHEMA)
     else:
@@ -401,6 +412,40 @@ def test_apply_updates_deletes_and_seq(sql_engine: Any, tantivy_engine: TantivyE
         for engine in (sql_engine, tantivy_engine):
             engine.apply(DOCUMENTS[:3], [added.id], seq=1)
             engine.refresh()
+
+
+def test_readers_follow_the_writers_columns(tmp_path: Path) -> None:
+    """Another process's engine on the same folder answers from the columns the writer
+    saved, and sees an apply once it refreshes; a search without words changes with it."""
+    writer = TantivyEngine(tmp_path)
+    writer.rebuild(iter(DOCUMENTS), 1)
+    reader = TantivyEngine(tmp_path)
+    assert reader.columns_loaded
+    query = OfferQuery(contract=("saisonnier",), sort="date", per_page=50)
+    before = reader.search(query, None, NOW)
+    moved = next(d for d in DOCUMENTS if d.contract != "saisonnier" and d.expires is None)
+    writer.apply([replace(moved, contract="saisonnier")], [before.hits[0].id], seq=2)
+    assert reader.search(query, None, NOW).total == before.total  # not refreshed yet
+    reader.refresh()
+    after = reader.search(query, None, NOW)
+    assert reader.columns_loaded
+    assert after.total == before.total  # one offer in, one out
+    assert moved.id in {hit.id for hit in after.hits}
+    assert before.hits[0].id not in {hit.id for hit in after.hits}
+    assert after.facets["contract"]["saisonnier"] == after.total
+
+
+def test_too_many_sources_fall_back_on_tantivy(tmp_path: Path) -> None:
+    """More sources than the columns' bit set holds: tantivy answers everything, alike."""
+    many = [replace(doc, sources=(f"site-{i}",)) for i, doc in enumerate(DOCUMENTS[:80])]
+    engine = TantivyEngine(tmp_path / "many")
+    engine.rebuild(iter(many), 1)
+    alone = TantivyEngine(tmp_path / "alone", columns=False)
+    alone.rebuild(iter(many), 1)
+    assert not engine.columns_loaded
+    for query in (OfferQuery(sort="date"), OfferQuery(source=("site-3", "site-9"))):
+        assert_same(engine, alone, query)
+    assert engine.count(OfferQuery(source=("site-3",)), None, NOW) in (0, 1)
 
 
 # --------------------------------------------------------------------------------------------
