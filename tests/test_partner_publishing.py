@@ -539,6 +539,9 @@ def test_stats_count_views_launches_favourites_and_ratings_per_day(
         ("from=2020-01-01&to=2026-01-01", "to"),
         ("listing=abc", "listing"),
         ("colour=blue", "colour"),
+        ("to=0001-01-01", "to"),  # 29 days before it is not a date
+        ("from=1999-12-31", "from"),
+        ("to=9999-12-31", "to"),
     ],
 )
 def test_stats_refuse_bad_parameters_naming_them(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -9,6 +10,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from emploistore.database import MAX_ID
 
 MAX_DAYS = 366
+# Statistics start with the store; the bounds keep date arithmetic in range.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(9999, 12, 1)
+DAY_RANGE = validate.Range(FIRST_DAY, LAST_DAY, error="Must be between {min} and {max}.")
 
 
 class StatsQuerySchema(Schema):
@@ -16,9 +21,15 @@ class StatsQuerySchema(Schema):
         unknown = RAISE
 
     start = fields.Date(
-        data_key="from", metadata={"description": "First day (default: 29 days ago)."}
+        data_key="from",
+        validate=DAY_RANGE,
+        metadata={"description": "First day (default: 29 days ago)."},
     )
-    end = fields.Date(data_key="to", metadata={"description": "Last day (default: today, UTC)."})
+    end = fields.Date(
+        data_key="to",
+        validate=DAY_RANGE,
+        metadata={"description": "Last day (default: today, UTC)."},
+    )
     listing = fields.Integer(
         validate=validate.Range(1, MAX_ID),
         metadata={"description": "Only this listing (its id)."},
