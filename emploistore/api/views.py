@@ -16,6 +16,7 @@ from emploistore.catalog.schemas import ServicesQuerySchema, ThemeSchema, dump_s
 from emploistore.engagement.services import favourites_of
 from emploistore.extensions import csrf
 from emploistore.oauth.server import require_oauth
+from emploistore.plugins.manager import plugin_host
 from emploistore.search.services import search_catalog
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -110,5 +111,16 @@ def index() -> Response:
         endpoints=[
             url_for("api.themes", _external=True),
             url_for("api.services", _external=True),
+            *_plugin_collections(),
         ],
     )
+
+
+def _plugin_collections() -> list[str]:
+    """The active plugins' public endpoints that take no path parameter (``/jobs``)."""
+    active = plugin_host(current_app).active_names()
+    return [
+        url_for("api.index", _external=True).rstrip("/") + endpoint.rule
+        for plugin, endpoint in registered_endpoints(current_app)
+        if plugin in active and "<" not in endpoint.rule
+    ]

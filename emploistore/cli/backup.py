@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from emploistore.backups import BackupError, backup, restore
+from emploistore.cli.serve import prepare_store
 from emploistore.database import db
-from emploistore.search.services import reindex as rebuild_index
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -34,7 +34,12 @@ def backup_command(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace the database with the backup PATH, then rebuild the search index."""
+    """Replace the database with the backup PATH, then prepare the store as ``init`` does.
+
+    ``init``'s steps bring an older backup's schema up to date, rebuild the search index
+    and run the plugins' ``prepare_store`` (the job search rebuilds this server's offer
+    index, which is ahead of the restored database).
+    """
     if not yes:
         click.confirm("Everything stored now will be replaced by the backup. Continue?", abort=True)
     db.session.remove()
@@ -43,7 +48,6 @@ def restore_command(path: Path, yes: bool) -> None:
         report = restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    count = rebuild_index()
-    click.echo(
-        f"restored from {path} ({_counts(report.counts)}); search index rebuilt: {count} documents"
-    )
+    click.echo(f"restored from {path} ({_counts(report.counts)})")
+    for line in prepare_store():
+        click.echo(line)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fcntl
 
-from job_search.tests.helpers import ft_feed, ft_offer
+import pytest
+
+from job_search.tests.helpers import ft_feed, ft_offer, import_ft
 
 
 def import_only(app, offers_list, **options):
@@ -95,3 +97,23 @@ def test_anonymous_answers_are_cached_until_the_index_moves(make_app, tmp_path, 
     accounts.seeker()
     assert "Enregistrer cette recherche" in signed_in.get("/job-search/?q=vitrier").text
     assert "Enregistrer cette recherche" not in client.get("/job-search/?q=vitrier").text
+
+
+def test_a_restore_takes_the_offer_index_back_to_the_backup(make_app, tmp_path):
+    app = make_app(schema=False, JOB_SEARCH={"INDEX_DIR": str(tmp_path / "index")})
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("restore is for SQLite (PostgreSQL has pg_restore)")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    import_ft(app, [ft_offer("B1", "Boulanger")])
+    backup_file = tmp_path / "backup.sqlite3"
+    assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    import_ft(app, [ft_offer("B2", "Pâtissier")])  # a full feed: B1 is withdrawn
+    client = app.test_client()
+    assert total(client, "q=boulanger") == 0 and total(client, "q=patissier") == 1
+
+    restored = runner.invoke(args=["restore", str(backup_file), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert "job_search: search index rebuilt: 1 offers indexed" in restored.output
+    assert total(client, "q=boulanger") == 1 and total(client, "q=patissier") == 0
+    assert client.get("/job-search/?q=boulanger").status_code == 200

@@ -253,6 +253,20 @@ def test_the_offer_api_and_openapi(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/jobs" in document["paths"] and "/jobs/{job_id}" in document["paths"]
     assert "JobSearch" in document["components"]["schemas"]
+    listed = client.get("/api/v1/").get_json()["endpoints"]
+    assert listed[-1] == "http://localhost/api/v1/jobs"
+
+
+def test_the_api_root_lists_jobs_only_while_the_plugin_is_on(app, client):
+    from emploistore.database import db
+    from emploistore.plugins.manager import set_plugin_enabled
+
+    with app.app_context():
+        set_plugin_enabled("job_search", False)
+        db.session.commit()
+    listed = client.get("/api/v1/").get_json()["endpoints"]
+    assert not any(url.endswith("/jobs") for url in listed)
+    assert client.get("/api/v1/jobs").status_code == 404
 
 
 @pytest.mark.parametrize(
