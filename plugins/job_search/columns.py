@@ -16,6 +16,7 @@ parity tests check it (tests/test_sql_engines.py).
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -144,10 +145,10 @@ class OfferColumns:
     def load(cls, directory: Path) -> OfferColumns | None:
         """The columns saved in ``directory``, or None when there are none (or unreadable)."""
         try:
-            with np.load(directory / FILE_NAME, allow_pickle=False) as saved:
+            with open(directory / FILE_NAME, "rb") as stream, np.load(stream) as saved:
                 arrays = {name: saved[name] for name in saved.files}
-        except (OSError, ValueError, KeyError):
-            return None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None  # searches fall back on tantivy; ``jobs reindex`` writes them anew
         try:
             return cls(
                 **{name: arrays[name] for name in NUMBERS},

@@ -435,6 +435,25 @@ def test_readers_follow_the_writers_columns(tmp_path: Path) -> None:
     assert after.facets["contract"]["saisonnier"] == after.total
 
 
+def test_damaged_columns_fall_back_on_tantivy_until_a_rebuild(tmp_path: Path) -> None:
+    writer = TantivyEngine(tmp_path)
+    writer.rebuild(iter(DOCUMENTS), 1)
+    saved = writer.directory / "columns.npz"
+    saved.write_bytes(saved.read_bytes()[:1000])  # cut short, as by a full disk
+    reader = TantivyEngine(tmp_path)
+    assert not reader.columns_loaded
+    alone = TantivyEngine(tmp_path / "alone", columns=False)
+    alone.rebuild(iter(DOCUMENTS), 1)
+    assert_same(reader, alone, OfferQuery(contract=("cdi",), sort="date"))
+    writer.apply([], [DOCUMENTS[0].id], seq=2)  # no columns to update: still none
+    reader.refresh()
+    assert not reader.columns_loaded
+    writer.rebuild(iter(DOCUMENTS), 3)  # ``emploistore jobs reindex``
+    reader.refresh()
+    assert reader.columns_loaded
+    assert_same(reader, alone, OfferQuery(contract=("cdi",), sort="date"))
+
+
 def test_too_many_sources_fall_back_on_tantivy(tmp_path: Path) -> None:
     """More sources than the columns' bit set holds: tantivy answers everything, alike."""
     many = [replace(doc, sources=(f"site-{i}",)) for i, doc in enumerate(DOCUMENTS[:80])]
