@@ -665,6 +665,32 @@ def test_prepare_store(install_plugin, make_app):
     assert f"{name}: prepared (2)" in second.output
 
 
+def test_a_job_source_name_already_taken_is_ignored_and_said(install_plugin, make_app, caplog):
+    """A plugin's source named like a built-in one: the built-in stays, the log says so."""
+    name = plugin_name()
+    install_plugin(
+        name,
+        """
+        from emploistore import JobOfferSource, hookimpl
+
+        @hookimpl
+        def job_offer_sources():
+            return [JobOfferSource("france-travail", "Imitation", lambda stream: iter(()))]
+        """,
+    )
+    app = make_app()
+    with caplog.at_level("WARNING", logger="job_search.importer"):
+        listed = app.test_cli_runner().invoke(args=["jobs", "sources"])
+        app.test_cli_runner().invoke(args=["jobs", "sources"])
+    assert "france-travail\tFrance Travail\t(own, full feed)" in listed.output
+    assert "Imitation" not in listed.output
+    clashes = [r.getMessage() for r in caplog.records if "already declares" in r.getMessage()]
+    assert clashes == [
+        f"job source 'france-travail' of plugin {name} is ignored: "
+        "plugin job_search already declares that name"
+    ]
+
+
 def test_job_offer_sources(install_plugin, make_app, tmp_path):
     """Another plugin's feed is listed and imported by ``emploistore jobs``."""
     name = plugin_name()

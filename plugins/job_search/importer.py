@@ -11,6 +11,7 @@ one at a time and the sequence numbers they hand out grow in commit order.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from job_search.models import LIVE, WITHDRAWN, FeedState, ImportRun, Offer
 from job_search.records import RowRejected, clean_record, monthly_salary
 from job_search.referential import locate
 
+log = logging.getLogger(__name__)
 CHUNK = 2000
 KEPT_REJECTIONS = 1000
 EXPIRED = "expirée"
@@ -68,12 +70,31 @@ def all_sources() -> dict[str, JobOfferSource]:
     if has_request_context() and "job_search_sources" in g:
         return g.job_search_sources
     found: dict[str, JobOfferSource] = {}
-    for _plugin, answer in plugin_answers("job_offer_sources"):
+    owners: dict[str, str] = {}
+    for plugin, answer in plugin_answers("job_offer_sources"):
         for source in answer:
-            found.setdefault(source.name, source)
+            if source.name in found:
+                _report_clash(source.name, owners[source.name], plugin)
+                continue
+            found[source.name], owners[source.name] = source, plugin
     if has_request_context():
         g.job_search_sources = found
     return found
+
+
+_REPORTED: set[tuple[str, str, str]] = set()
+
+
+def _report_clash(name: str, first: str, second: str) -> None:
+    """Two plugins declare one source name: the first one's is used; said once a process."""
+    if (name, first, second) not in _REPORTED:
+        _REPORTED.add((name, first, second))
+        log.warning(
+            "job source %r of plugin %s is ignored: plugin %s already declares that name",
+            name,
+            second,
+            first,
+        )
 
 
 def own_source_names() -> list[str]:
