@@ -10,7 +10,7 @@ words stay with tantivy, whose matches are narrow.
 The index's writer keeps them beside the index (``columns.npz``, written before the
 applied sequence moves); readers load them again when they see the sequence move, as they
 reload the index. The answers are those of tantivy's filters to the row: the engines'
-parity tests check it (tests/test_sql_engines.py).
+parity tests check it (plugins/job_search/tests/test_sql_engines.py).
 """
 
 from __future__ import annotations
@@ -37,11 +37,8 @@ NO_SALARY = -1
 NO_EXPIRY = 2**62
 NUMBERS = ("ids", "published", "seen", "expires", "salary")
 COMBINED = ("contract", "experience", "time")
-
-
-def steps_of() -> tuple[int, ...]:
-    """The salary histogram's buckets: below the first step, then from each step up."""
-    return (0, *SALARY_STEPS)
+# The salary histogram's buckets: below the first step, then from each step up.
+SALARY_BUCKETS = len(SALARY_STEPS) + 1
 
 
 class TooManySources(ValueError):
@@ -106,7 +103,8 @@ class OfferColumns:
 
     def __post_init__(self) -> None:
         steps = np.searchsorted(np.array(SALARY_STEPS), self.salary, side="right")
-        self.shape = (*(len(self.vocabularies[n].values) or 1 for n in COMBINED), len(steps_of()))
+        sizes = (len(self.vocabularies[name].values) or 1 for name in COMBINED)
+        self.shape = (*sizes, SALARY_BUCKETS)
         combined = np.zeros(len(self.ids), dtype=np.int64)
         for name, size in zip(COMBINED, self.shape, strict=False):
             combined = combined * size + self.codes[name]
@@ -116,10 +114,6 @@ class OfferColumns:
         return len(self.ids)
 
     # -- building -----------------------------------------------------------------------
-    @classmethod
-    def build(cls, documents: Iterable[IndexDocument]) -> OfferColumns:
-        return ColumnsBuilder().add(documents).columns()
-
     def updated(self, upserts: Sequence[IndexDocument], deletes: Iterable[int]) -> OfferColumns:
         """These columns with ``upserts`` written over and ``deletes`` removed."""
         gone = {*deletes, *(doc.id for doc in upserts)}
