@@ -119,8 +119,9 @@ def index() -> Response:
 def _plugin_collections() -> list[str]:
     """The active plugins' public endpoints that take no path parameter (``/jobs``)."""
     active = plugin_host(current_app).active_names()
+    base = url_for("api.index", _external=True).rstrip("/")
     return [
-        url_for("api.index", _external=True).rstrip("/") + endpoint.rule
+        base + endpoint.rule
         for plugin, endpoint in registered_endpoints(current_app)
         if plugin in active and "<" not in endpoint.rule
     ]

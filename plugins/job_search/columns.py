@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from job_search.engine import FACETS, Area, IndexDocument
+from job_search.engine import FACETS, NO_EXPIRY, Area, IndexDocument, epoch
 from job_search.query import SALARY_STEPS, SINCE_DAYS, OfferQuery
 
 FILE_NAME = "columns.npz"
@@ -34,7 +34,6 @@ TERM_FIELDS = ("rome", "commune", "contract", "experience", "time")
 # Sources are a bit set per offer (an offer and its duplicates' sources).
 MAX_SOURCES = 63
 NO_SALARY = -1
-NO_EXPIRY = 2**62
 NUMBERS = ("ids", "published", "seen", "expires", "salary")
 COMBINED = ("contract", "experience", "time")
 # The salary histogram's buckets: below the first step, then from each step up.
@@ -43,10 +42,6 @@ SALARY_BUCKETS = len(SALARY_STEPS) + 1
 
 class TooManySources(ValueError):
     """More distinct sources than a bit set holds: searches fall back on tantivy."""
-
-
-def epoch(moment: datetime) -> int:
-    return int((moment - datetime(1970, 1, 1)).total_seconds())
 
 
 @dataclass

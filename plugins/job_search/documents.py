@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from emploistore import db, normalise_gender_number
-from job_search.engine import IndexDocument
+from job_search.engine import IndexDocument, epoch
 from job_search.models import LIVE, Offer
 from job_search.referential import commune, fold
 
@@ -40,10 +39,6 @@ COLUMNS = (
     Offer.canonical_id,
     Offer.change_seq,
 )
-
-
-def _epoch(moment: datetime) -> int:
-    return int((moment - datetime(1970, 1, 1)).total_seconds())
 
 
 def city_label(commune_code: str, city: str, postal_code: str) -> str:
@@ -103,9 +98,9 @@ def to_document(row: Any, also: Sequence[str]) -> IndexDocument:
         time=row.working_time or "",
         sources=sources,
         salary=row.salary_monthly,
-        published=_epoch(row.created_at),
-        seen=_epoch(row.first_seen_at),
-        expires=_epoch(row.expires_at) if row.expires_at is not None else None,
+        published=epoch(row.created_at),
+        seen=epoch(row.first_seen_at),
+        expires=epoch(row.expires_at) if row.expires_at is not None else None,
         card=card,
     )
 

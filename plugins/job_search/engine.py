@@ -15,6 +15,13 @@ from job_search.query import OfferQuery
 
 # Facets, in the order the page shows them; each is counted without its own filter.
 FACETS = ("contract", "experience", "time", "salary_min", "since", "source")
+# Engines store "never expires" as this epoch second.
+NO_EXPIRY = 2**62
+
+
+def epoch(moment: datetime) -> int:
+    """Seconds since 1970 of a naive UTC datetime: how engines store and compare dates."""
+    return int((moment - datetime(1970, 1, 1)).total_seconds())
 
 
 @dataclass(frozen=True)

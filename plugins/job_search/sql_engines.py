@@ -106,10 +106,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from emploistore import normalise_gender_number
-from job_search.engine import FACETS, Area, IndexDocument, OfferHit, OfferResults
+from job_search.engine import (
+    FACETS,
+    NO_EXPIRY,
+    Area,
+    IndexDocument,
+    OfferHit,
+    OfferResults,
+    epoch,
+)
 from job_search.query import SALARY_STEPS, SINCE_DAYS, OfferQuery
 from job_search.referential import fold
-from job_search.tantivy_engine import NO_EXPIRY, STOPWORDS, WORD
+from job_search.tantivy_engine import STOPWORDS, WORD
 
 TERMS_FACETS = ("contract", "experience", "time")
 BATCH = 2000
@@ -123,10 +131,6 @@ _SEPARATORS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" + "ŉʹʻʼʽˈ"
 _SPACED = str.maketrans(dict.fromkeys(_SEPARATORS, " "))
 _FRENCH_ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿ"
 _FRENCH_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
-
-
-def _epoch(moment: datetime) -> int:
-    return int((moment - datetime(1970, 1, 1)).total_seconds())
 
 
 def query_words(text: str) -> list[tuple[str, ...]]:
@@ -302,7 +306,7 @@ class _SqlEngine:
         plan = _Plan(self._params())
         p = plan.params
         joins: list[str] = []
-        plan.base.append(f"d.expires >= {p(_epoch(now))}")
+        plan.base.append(f"d.expires >= {p(epoch(now))}")
         if words := query_words(query.text):
             join, condition, score, best = self._text(p, words)
             joins.append(join)
@@ -321,7 +325,7 @@ class _SqlEngine:
         if query.rome:
             plan.base.append(f"d.rome = {p(query.rome)}")
         if query.seen_after is not None:
-            plan.base.append(f"d.seen >= {p(_epoch(query.seen_after) + 1)}")
+            plan.base.append(f"d.seen >= {p(epoch(query.seen_after) + 1)}")
         for name in TERMS_FACETS:
             if values := getattr(query, name):
                 plan.filters[name] = self._in(p, f'd."{name}"', values)
@@ -330,7 +334,7 @@ class _SqlEngine:
         if query.salary_min:
             plan.filters["salary_min"] = f"d.salary >= {p(query.salary_min)}"
         if query.since:
-            start = _epoch(now - timedelta(days=query.since))
+            start = epoch(now - timedelta(days=query.since))
             plan.filters["since"] = f"d.published >= {p(start)}"
         plan.joins = " ".join(j for j in joins if j)
         return plan
@@ -702,7 +706,7 @@ class Fts5Engine(_SqlEngine):
         for step in SALARY_STEPS:
             add("salary_min", str(step), f"m.salary >= {step}")
         for days in SINCE_DAYS:
-            add("since", str(days), f"m.s_published >= {p(_epoch(now - timedelta(days=days)))}")
+            add("since", str(days), f"m.s_published >= {p(epoch(now - timedelta(days=days)))}")
         # SQLite takes at most 127 arguments a function: arrays of arrays.
         chunks = [counts[i : i + 100] for i in range(0, len(counts), 100)]
         arrays = ", ".join(f"json_array({', '.join(chunk)})" for chunk in chunks)
@@ -1057,7 +1061,7 @@ class PostgresEngine(_SqlEngine):
             f"WHEN m.salary >= {step} THEN '{step}'" for step in sorted(SALARY_STEPS, reverse=True)
         )
         since = " ".join(
-            f"WHEN m.s_published >= {p(_epoch(now - timedelta(days=days)))} THEN '{days}'"
+            f"WHEN m.s_published >= {p(epoch(now - timedelta(days=days)))} THEN '{days}'"
             for days in sorted(SINCE_DAYS)
         )
         keys = {

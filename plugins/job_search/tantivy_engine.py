@@ -38,8 +38,16 @@ from tantivy import Document, FieldType, Filter, Index, Occur, Query, TextAnalyz
 
 from emploistore import normalise_gender_number
 from job_search.columns import FILE_NAME as COLUMNS_FILE
-from job_search.columns import NO_EXPIRY, ColumnsBuilder, OfferColumns, TooManySources, epoch
-from job_search.engine import FACETS, Area, IndexDocument, OfferHit, OfferResults
+from job_search.columns import ColumnsBuilder, OfferColumns, TooManySources
+from job_search.engine import (
+    FACETS,
+    NO_EXPIRY,
+    Area,
+    IndexDocument,
+    OfferHit,
+    OfferResults,
+    epoch,
+)
 from job_search.query import SALARY_STEPS, SINCE_DAYS, OfferQuery
 from job_search.referential import fold
 
@@ -209,11 +217,10 @@ class TantivyEngine:
                 writer.add_document(self._document(doc))
             writer.commit()
             # The columns on disk are the last writer's, whichever process it was.
-            current = OfferColumns.load(self.directory)
-            columns = None
-            if current is not None:
+            columns = OfferColumns.load(self.directory)
+            if columns is not None:
                 try:
-                    columns = current.updated(upserts, deletes)
+                    columns = columns.updated(upserts, deletes)
                 except TooManySources:
                     columns = None
             self._save_columns(columns)
@@ -291,17 +298,20 @@ class TantivyEngine:
             words.append((Occur.Must, Query.boolean_query(options)))
         return Query.boolean_query(words)
 
-    def _query(self, query: OfferQuery, area: Area | None, now: datetime) -> Query:
+    def _query(
+        self, query: OfferQuery, area: Area | None, now: datetime, text: Query | None
+    ) -> Query:
+        """The filters of ``query`` and its words (``text``: ``_text_query(query.text)``)."""
         clauses = [(Occur.Must, c) for c in self._filters(query, area, now)]
-        text = self._text_query(query.text)
         if text is not None:
             clauses.append((Occur.Must, text))
         return Query.boolean_query(clauses)
 
     def count(self, query: OfferQuery, area: Area | None, now: datetime) -> int:
-        if self._columns is not None and self._text_query(query.text) is None:
+        text = self._text_query(query.text)
+        if self._columns is not None and text is None:
             return self._columns.search(query, area, now, facets=False, page=False).total
-        return self._index.searcher().search(self._query(query, area, now), 1).count
+        return self._index.searcher().search(self._query(query, area, now, text), 1).count
 
     def search(
         self, query: OfferQuery, area: Area | None, now: datetime, facets: bool = True
@@ -310,9 +320,9 @@ class TantivyEngine:
         text = self._text_query(query.text)
         if self._columns is not None and text is None:
             return self._search_columns(self._columns, searcher, query, area, now, facets)
-        main = self._query(query, area, now)
+        main = self._query(query, area, now, text)
         if query.sort == "distance" and area is not None:
-            total, addresses = self._by_distance(searcher, query, area, now)
+            total, addresses = self._by_distance(searcher, main, query, area, now, text)
         else:
             # Without words every offer scores the same: "relevance" is newest first too.
             order = {} if query.sort == "relevance" and text else {"order_by_field": "datekey"}
@@ -330,7 +340,7 @@ class TantivyEngine:
             )
         result = OfferResults(total=total, hits=hits)
         if facets:
-            result.facets = self._facets(searcher, query, area, now)
+            result.facets = self._facets(searcher, query, area, now, text)
         return result
 
     def _search_columns(
@@ -359,16 +369,21 @@ class TantivyEngine:
         return OfferResults(total=page.total, hits=hits, facets=page.facets)
 
     def _by_distance(
-        self, searcher: Any, query: OfferQuery, area: Area, now: datetime
+        self,
+        searcher: Any,
+        main: Query,
+        query: OfferQuery,
+        area: Area,
+        now: datetime,
+        text: Query | None,
     ) -> tuple[int, list[Any]]:
         """Nearest communes first, newest first within a commune; stable across pages."""
-        main = self._query(query, area, now)
         counted = searcher.aggregate(
             main, {"c": {"terms": {"field": "commune", "size": len(area.communes)}}}
         )
         per_commune = {b["key"]: b["doc_count"] for b in counted["c"]["buckets"]}
         # Within one commune the area's set of communes is a needless clause (often 1,000+).
-        local_search = self._query(query, None, now)
+        local_search = self._query(query, None, now, text)
         total = sum(per_commune.values())
         start, end = query.offset, query.offset + query.per_page
         addresses: list[Any] = []
@@ -396,7 +411,12 @@ class TantivyEngine:
         return total, addresses
 
     def _facets(
-        self, searcher: Any, query: OfferQuery, area: Area | None, now: datetime
+        self,
+        searcher: Any,
+        query: OfferQuery,
+        area: Area | None,
+        now: datetime,
+        text: Query | None,
     ) -> dict[str, dict[str, int]]:
         """Each facet counted without its own filter, with all the others.
 
@@ -405,7 +425,7 @@ class TantivyEngine:
         pass visits only the offers its search matches (a filter aggregation inside one
         pass would visit every offer its filter lets through, words or not).
         """
-        active = [name for name in FACETS if self._facet_in_use(query, name)]
+        active = [name for name in FACETS if getattr(query, name)]
         passes: list[tuple[OfferQuery, list[str]]] = []
         idle = [name for name in FACETS if name not in active]
         if idle:
@@ -414,12 +434,9 @@ class TantivyEngine:
         answers: dict[str, dict[str, Any]] = {}
         for searched, names in passes:
             aggregations = {name: self._aggregation(name, now) for name in names}
-            answers.update(searcher.aggregate(self._query(searched, area, now), aggregations))
+            searched_query = self._query(searched, area, now, text)
+            answers.update(searcher.aggregate(searched_query, aggregations))
         return {name: self._read_facet(name, answers[name], now) for name in FACETS}
-
-    @staticmethod
-    def _facet_in_use(query: OfferQuery, name: str) -> bool:
-        return bool(getattr(query, name))
 
     @staticmethod
     def _aggregation(name: str, now: datetime) -> dict[str, Any]:

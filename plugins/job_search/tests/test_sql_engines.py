@@ -454,6 +454,22 @@ def test_damaged_columns_fall_back_on_tantivy_until_a_rebuild(tmp_path: Path) ->
     assert_same(reader, alone, OfferQuery(contract=("cdi",), sort="date"))
 
 
+def test_many_sources_are_counted_bit_by_bit_alike(tmp_path: Path) -> None:
+    """Over 12 sources the columns count each source's bit instead of every combination."""
+    many = [
+        replace(doc, sources=(f"site-{i % 20}", f"site-{(i + 7) % 20}"))
+        for i, doc in enumerate(DOCUMENTS)
+    ]
+    engine = TantivyEngine(tmp_path / "many")
+    engine.rebuild(iter(many), 1)
+    alone = TantivyEngine(tmp_path / "alone", columns=False)
+    alone.rebuild(iter(many), 1)
+    assert engine.columns_loaded
+    expected = assert_same(engine, alone, OfferQuery(sort="date"))
+    assert len(expected.facets["source"]) == 20
+    assert_same(engine, alone, OfferQuery(source=("site-3", "site-9"), contract=("cdi",)))
+
+
 def test_too_many_sources_fall_back_on_tantivy(tmp_path: Path) -> None:
     """More sources than the columns' bit set holds: tantivy answers everything, alike."""
     many = [replace(doc, sources=(f"site-{i}",)) for i, doc in enumerate(DOCUMENTS[:80])]
